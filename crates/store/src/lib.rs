@@ -1,1 +1,113 @@
+//! Persistence for Zegel: one [`Store`] trait, implemented for SQLite (the embedded default)
+//! and PostgreSQL (for several instances), each with its own migration folder. Both
+//! implementations share their SQL through one macro, so they cannot drift apart, and the
+//! same integration suite runs against both.
+//!
+//! Background jobs live here too: they are enqueued in the same transaction as the change
+//! that causes them, and claimed with a lease so a crashed worker's job is picked up again.
 
+mod error;
+mod postgres;
+mod records;
+mod sql_impl;
+mod sqlite;
+
+use async_trait::async_trait;
+use std::sync::Arc;
+use zegel_domain::UnixTime;
+
+pub use error::{StoreError, StoreResult};
+pub use postgres::PostgresStore;
+pub use records::*;
+pub use sqlite::SqliteStore;
+
+/// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and applies migrations.
+pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+    let store: Arc<dyn Store> = if url.starts_with("sqlite:") {
+        Arc::new(SqliteStore::connect(url).await?)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Arc::new(PostgresStore::connect(url).await?)
+    } else {
+        return Err(StoreError::UnsupportedUrl);
+    };
+    store.migrate().await?;
+    Ok(store)
+}
+
+#[async_trait]
+pub trait Store: Send + Sync {
+    async fn migrate(&self) -> StoreResult<()>;
+    /// A short name of the backend, for logs and `/readyz`.
+    fn backend(&self) -> &'static str;
+    async fn ping(&self) -> StoreResult<()>;
+
+    // Installation-wide settings.
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Sets `key` unless it is already set; returns whether this call set it.
+    async fn init_meta(&self, key: &str, value: &str) -> StoreResult<bool>;
+    /// Whether the database holds any organisation: a database with data must not be given a new key.
+    async fn has_data(&self) -> StoreResult<bool>;
+
+    // Organisations, users and API tokens.
+    async fn create_organisation(&self, org: &Organisation, domains: &[String]) -> StoreResult<()>;
+    async fn organisation(&self, id: &str) -> StoreResult<Option<Organisation>>;
+    async fn organisation_by_name(&self, name: &str) -> StoreResult<Option<Organisation>>;
+    async fn organisation_domains(&self, org_id: &str) -> StoreResult<Vec<String>>;
+    async fn create_user(&self, user: &User) -> StoreResult<()>;
+    async fn user(&self, id: &str) -> StoreResult<Option<User>>;
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    async fn create_api_token(&self, token_hash: &[u8], user_id: &str, label: &str, now: UnixTime) -> StoreResult<()>;
+    async fn user_by_api_token(&self, token_hash: &[u8]) -> StoreResult<Option<User>>;
+
+    // Recipients known to an organisation.
+    async fn recipient(&self, org_id: &str, email: &str) -> StoreResult<Option<Recipient>>;
+    async fn insert_recipient(&self, recipient: &Recipient) -> StoreResult<()>;
+    async fn update_recipient_method(&self, id: &str, method: &str, access_code_hash: Option<&str>) -> StoreResult<()>;
+
+    // Messages and their deliveries.
+    /// Stores a message, its deliveries and the jobs it causes in one transaction.
+    async fn create_message(&self, message: &NewMessage, jobs: &[NewJob]) -> StoreResult<()>;
+    async fn message(&self, id: &str) -> StoreResult<Option<Message>>;
+    async fn messages_by_sender(&self, sender_id: &str, limit: i64) -> StoreResult<Vec<Message>>;
+    async fn deliveries(&self, message_id: &str) -> StoreResult<Vec<DeliveryView>>;
+    async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryView>>;
+    async fn delivery_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<DeliveryView>>;
+    async fn mark_notified(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()>;
+    async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()>;
+    /// Ends a sent message as revoked and destroys its key and content; false if it had already ended.
+    async fn revoke_message(&self, id: &str, now: UnixTime) -> StoreResult<bool>;
+    /// Ends every sent message whose expiry has passed, destroying key and content first.
+    async fn expire_due_messages(&self, now: UnixTime) -> StoreResult<Vec<String>>;
+
+    // Verification.
+    async fn create_challenge(&self, challenge: &Challenge, job: &NewJob) -> StoreResult<()>;
+    async fn latest_challenge(&self, delivery_id: &str) -> StoreResult<Option<Challenge>>;
+    /// Atomically spends one try on a live challenge; `None` when it is used up, consumed or expired.
+    async fn spend_challenge_try(&self, challenge_id: &str, max_tries: i64, now: UnixTime) -> StoreResult<Option<Challenge>>;
+    /// Marks a challenge used; false if another request consumed it first.
+    async fn consume_challenge(&self, challenge_id: &str, now: UnixTime) -> StoreResult<bool>;
+    /// Atomically counts one failed verification; returns the new total.
+    async fn count_failure(&self, delivery_id: &str) -> StoreResult<i64>;
+    async fn set_delivery_wait(&self, delivery_id: &str, wait_until: Option<UnixTime>, locked_at: Option<UnixTime>) -> StoreResult<()>;
+    async fn clear_failures(&self, delivery_id: &str) -> StoreResult<()>;
+
+    // Portal sessions (only hashes of session ids are stored).
+    async fn create_session(&self, id_hash: &[u8], delivery_id: &str, now: UnixTime) -> StoreResult<()>;
+    async fn session(&self, id_hash: &[u8]) -> StoreResult<Option<PortalSession>>;
+    async fn touch_session(&self, id_hash: &[u8], now: UnixTime) -> StoreResult<()>;
+    async fn delete_session(&self, id_hash: &[u8]) -> StoreResult<()>;
+
+    // Replies.
+    /// Stores a reply, marks the delivery replied and enqueues the job in one transaction.
+    async fn create_reply(&self, reply: &Reply, job: &NewJob) -> StoreResult<()>;
+    async fn reply(&self, id: &str) -> StoreResult<Option<Reply>>;
+    async fn replies(&self, message_id: &str) -> StoreResult<Vec<Reply>>;
+
+    // Jobs.
+    async fn enqueue(&self, job: &NewJob) -> StoreResult<()>;
+    /// Claims the oldest due job for `lease_seconds`; a job whose lease ran out is claimable again.
+    async fn claim_job(&self, now: UnixTime, lease_seconds: i64) -> StoreResult<Option<Job>>;
+    async fn complete_job(&self, id: i64, now: UnixTime) -> StoreResult<()>;
+    async fn retry_job(&self, id: i64, error: &str, run_at: UnixTime) -> StoreResult<()>;
+    async fn pending_jobs(&self) -> StoreResult<i64>;
+}

@@ -1,0 +1,36 @@
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres};
+use zegel_domain::UnixTime;
+
+use crate::records::*;
+use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
+use crate::StoreResult;
+
+/// The scale-out backend: several Zegel instances and workers may share one database.
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl Backend for PostgresStore {
+    type Db = Postgres;
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        Ok(Self { pool })
+    }
+
+    /// Nothing to do: PostgreSQL reclaims dead rows through autovacuum.
+    async fn after_shred(&self) -> StoreResult<()> {
+        Ok(())
+    }
+}
+
+impl_store!(
+    store = PostgresStore,
+    backend = "postgres",
+    begin = "BEGIN",
+    claim_job = claim_job_sql!("FOR UPDATE SKIP LOCKED"),
+    migrator = sqlx::migrate!("./migrations/postgres"),
+);

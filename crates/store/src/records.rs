@@ -1,0 +1,134 @@
+//! Rows as the store hands them out. Content columns are ciphertext; the app layer decrypts.
+
+use zegel_domain::UnixTime;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Organisation {
+    pub id: String,
+    pub name: String,
+    pub default_expiry_days: i64,
+    pub max_expiry_days: i64,
+    pub created_at: UnixTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct User {
+    pub id: String,
+    pub org_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub language: String,
+    pub created_at: UnixTime,
+}
+
+/// An external address as the organisation knows it, with its remembered verification method.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Recipient {
+    pub id: String,
+    pub org_id: String,
+    pub email: String,
+    pub verification_method: String,
+    pub access_code_hash: Option<String>,
+    pub language: String,
+    pub created_at: UnixTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Message {
+    pub id: String,
+    pub org_id: String,
+    pub sender_id: String,
+    pub subject_ct: Option<Vec<u8>>,
+    pub body_ct: Option<Vec<u8>>,
+    /// `None` once the message is crypto-shredded.
+    pub wrapped_dek: Option<Vec<u8>>,
+    pub kek_version: i64,
+    pub state: String,
+    pub created_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub ended_at: Option<UnixTime>,
+}
+
+/// One recipient of one message: its link, its progress and its failure counter.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Delivery {
+    pub id: String,
+    pub message_id: String,
+    pub recipient_id: String,
+    pub kind: String,
+    pub position: i64,
+    pub notified_at: Option<UnixTime>,
+    pub opened_at: Option<UnixTime>,
+    pub replied_at: Option<UnixTime>,
+    pub failures: i64,
+    pub wait_until: Option<UnixTime>,
+    pub locked_at: Option<UnixTime>,
+}
+
+/// A delivery joined with what the portal and the notifier need to know about its recipient.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeliveryView {
+    #[sqlx(flatten)]
+    pub delivery: Delivery,
+    pub email: String,
+    pub language: String,
+    pub verification_method: String,
+    pub access_code_hash: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    pub id: String,
+    pub recipient_id: String,
+    pub kind: String,
+    pub link_hash: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub message: Message,
+    pub deliveries: Vec<NewDelivery>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Challenge {
+    pub id: String,
+    pub delivery_id: String,
+    pub code_hmac: Vec<u8>,
+    pub created_at: UnixTime,
+    pub expires_at: UnixTime,
+    pub attempts: i64,
+    pub consumed_at: Option<UnixTime>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PortalSession {
+    pub delivery_id: String,
+    pub created_at: UnixTime,
+    pub last_seen_at: UnixTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Reply {
+    pub id: String,
+    pub message_id: String,
+    pub delivery_id: String,
+    pub body_ct: Option<Vec<u8>>,
+    pub created_at: UnixTime,
+}
+
+/// A background job to enqueue; `payload` is JSON holding ids only, never content.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub kind: String,
+    pub payload: String,
+    pub run_at: UnixTime,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+}

@@ -1,0 +1,505 @@
+//! The SQL shared by both backends. SQLite and PostgreSQL accept the same statements here
+//! (`$n` placeholders, `RETURNING`, `ON CONFLICT`); what differs is passed in: how a write
+//! transaction begins and how a job is claimed.
+
+/// The columns of a [`crate::DeliveryView`]: a delivery joined with its recipient.
+macro_rules! delivery_view {
+    () => {
+        "SELECT d.id, d.message_id, d.recipient_id, d.kind, d.position, d.notified_at, \
+         d.opened_at, d.replied_at, d.failures, d.wait_until, d.locked_at, \
+         r.email, r.language, r.verification_method, r.access_code_hash \
+         FROM deliveries d JOIN recipients r ON r.id = d.recipient_id"
+    };
+}
+
+macro_rules! impl_store {
+    (store = $store:ty, backend = $backend:literal, begin = $begin:literal, claim_job = $claim:expr, migrator = $migrator:expr $(,)?) => {
+        #[async_trait::async_trait]
+        impl $crate::Store for $store {
+            async fn migrate(&self) -> StoreResult<()> {
+                $migrator.run(&self.pool).await?;
+                Ok(())
+            }
+
+            fn backend(&self) -> &'static str {
+                $backend
+            }
+
+            async fn ping(&self) -> StoreResult<()> {
+                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT value FROM meta WHERE key = $1")
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn init_meta(&self, key: &str, value: &str) -> StoreResult<bool> {
+                let done = sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
+                    .bind(key)
+                    .bind(value)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn has_data(&self) -> StoreResult<bool> {
+                let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(count > 0)
+            }
+
+            async fn create_organisation(&self, org: &Organisation, domains: &[String]) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("INSERT INTO organisations (id, name, default_expiry_days, max_expiry_days, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&org.id)
+                    .bind(&org.name)
+                    .bind(org.default_expiry_days)
+                    .bind(org.max_expiry_days)
+                    .bind(org.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                for domain in domains {
+                    sqlx::query("INSERT INTO organisation_domains (domain, org_id) VALUES ($1, $2)")
+                        .bind(domain)
+                        .bind(&org.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn organisation(&self, id: &str) -> StoreResult<Option<Organisation>> {
+                Ok(sqlx::query_as("SELECT * FROM organisations WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn organisation_by_name(&self, name: &str) -> StoreResult<Option<Organisation>> {
+                Ok(sqlx::query_as("SELECT * FROM organisations WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn organisation_domains(&self, org_id: &str) -> StoreResult<Vec<String>> {
+                Ok(sqlx::query_scalar("SELECT domain FROM organisation_domains WHERE org_id = $1 ORDER BY domain")
+                    .bind(org_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn create_user(&self, user: &User) -> StoreResult<()> {
+                sqlx::query("INSERT INTO users (id, org_id, email, display_name, language, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&user.id)
+                    .bind(&user.org_id)
+                    .bind(&user.email)
+                    .bind(&user.display_name)
+                    .bind(&user.language)
+                    .bind(user.created_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn user(&self, id: &str) -> StoreResult<Option<User>> {
+                Ok(sqlx::query_as("SELECT * FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+                Ok(sqlx::query_as("SELECT * FROM users WHERE email = $1")
+                    .bind(email)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn create_api_token(&self, token_hash: &[u8], user_id: &str, label: &str, now: UnixTime) -> StoreResult<()> {
+                sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(token_hash)
+                    .bind(user_id)
+                    .bind(label)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn user_by_api_token(&self, token_hash: &[u8]) -> StoreResult<Option<User>> {
+                Ok(sqlx::query_as("SELECT u.* FROM users u JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn recipient(&self, org_id: &str, email: &str) -> StoreResult<Option<Recipient>> {
+                Ok(sqlx::query_as("SELECT * FROM recipients WHERE org_id = $1 AND email = $2")
+                    .bind(org_id)
+                    .bind(email)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn insert_recipient(&self, recipient: &Recipient) -> StoreResult<()> {
+                sqlx::query("INSERT INTO recipients (id, org_id, email, verification_method, access_code_hash, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&recipient.id)
+                    .bind(&recipient.org_id)
+                    .bind(&recipient.email)
+                    .bind(&recipient.verification_method)
+                    .bind(&recipient.access_code_hash)
+                    .bind(&recipient.language)
+                    .bind(recipient.created_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn update_recipient_method(&self, id: &str, method: &str, access_code_hash: Option<&str>) -> StoreResult<()> {
+                sqlx::query("UPDATE recipients SET verification_method = $2, access_code_hash = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(method)
+                    .bind(access_code_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_message(&self, new: &NewMessage, jobs: &[NewJob]) -> StoreResult<()> {
+                let m = &new.message;
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("INSERT INTO messages (id, org_id, sender_id, subject_ct, body_ct, wrapped_dek, kek_version, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                    .bind(&m.id)
+                    .bind(&m.org_id)
+                    .bind(&m.sender_id)
+                    .bind(&m.subject_ct)
+                    .bind(&m.body_ct)
+                    .bind(&m.wrapped_dek)
+                    .bind(m.kek_version)
+                    .bind(&m.state)
+                    .bind(m.created_at)
+                    .bind(m.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                for (position, d) in new.deliveries.iter().enumerate() {
+                    sqlx::query("INSERT INTO deliveries (id, message_id, recipient_id, kind, position, link_hash) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(&d.id)
+                        .bind(&m.id)
+                        .bind(&d.recipient_id)
+                        .bind(&d.kind)
+                        .bind(position as i64)
+                        .bind(&d.link_hash)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                for job in jobs {
+                    insert_job(&mut *tx, job).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn message(&self, id: &str) -> StoreResult<Option<Message>> {
+                Ok(sqlx::query_as("SELECT * FROM messages WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn messages_by_sender(&self, sender_id: &str, limit: i64) -> StoreResult<Vec<Message>> {
+                Ok(sqlx::query_as("SELECT * FROM messages WHERE sender_id = $1 ORDER BY created_at DESC, id LIMIT $2")
+                    .bind(sender_id)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn deliveries(&self, message_id: &str) -> StoreResult<Vec<DeliveryView>> {
+                Ok(sqlx::query_as(concat!(delivery_view!(), " WHERE d.message_id = $1 ORDER BY d.position"))
+                    .bind(message_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryView>> {
+                Ok(sqlx::query_as(concat!(delivery_view!(), " WHERE d.id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn delivery_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<DeliveryView>> {
+                Ok(sqlx::query_as(concat!(delivery_view!(), " WHERE d.link_hash = $1"))
+                    .bind(link_hash)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn mark_notified(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE deliveries SET notified_at = $2 WHERE id = $1 AND notified_at IS NULL")
+                    .bind(delivery_id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE deliveries SET opened_at = $2 WHERE id = $1 AND opened_at IS NULL")
+                    .bind(delivery_id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn revoke_message(&self, id: &str, now: UnixTime) -> StoreResult<bool> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let ended = sqlx::query("UPDATE messages SET state = 'revoked', ended_at = $2, wrapped_dek = NULL, subject_ct = NULL, body_ct = NULL WHERE id = $1 AND state = 'sent'")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                sqlx::query("UPDATE replies SET body_ct = NULL WHERE message_id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                self.after_shred().await?;
+                Ok(ended)
+            }
+
+            async fn expire_due_messages(&self, now: UnixTime) -> StoreResult<Vec<String>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let ids: Vec<String> = sqlx::query_scalar("UPDATE messages SET state = 'expired', ended_at = $1, wrapped_dek = NULL, subject_ct = NULL, body_ct = NULL WHERE state = 'sent' AND expires_at <= $1 RETURNING id")
+                    .bind(now)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                for id in &ids {
+                    sqlx::query("UPDATE replies SET body_ct = NULL WHERE message_id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                if !ids.is_empty() {
+                    self.after_shred().await?;
+                }
+                Ok(ids)
+            }
+
+            async fn create_challenge(&self, c: &Challenge, job: &NewJob) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("INSERT INTO challenges (id, delivery_id, code_hmac, created_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
+                    .bind(&c.id)
+                    .bind(&c.delivery_id)
+                    .bind(&c.code_hmac)
+                    .bind(c.created_at)
+                    .bind(c.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_job(&mut *tx, job).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn latest_challenge(&self, delivery_id: &str) -> StoreResult<Option<Challenge>> {
+                Ok(sqlx::query_as("SELECT * FROM challenges WHERE delivery_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1")
+                    .bind(delivery_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn spend_challenge_try(&self, challenge_id: &str, max_tries: i64, now: UnixTime) -> StoreResult<Option<Challenge>> {
+                Ok(sqlx::query_as("UPDATE challenges SET attempts = attempts + 1 WHERE id = $1 AND attempts < $2 AND consumed_at IS NULL AND expires_at > $3 RETURNING *")
+                    .bind(challenge_id)
+                    .bind(max_tries)
+                    .bind(now)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn consume_challenge(&self, challenge_id: &str, now: UnixTime) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE challenges SET consumed_at = $2 WHERE id = $1 AND consumed_at IS NULL")
+                    .bind(challenge_id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn count_failure(&self, delivery_id: &str) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("UPDATE deliveries SET failures = failures + 1 WHERE id = $1 RETURNING failures")
+                    .bind(delivery_id)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn set_delivery_wait(&self, delivery_id: &str, wait_until: Option<UnixTime>, locked_at: Option<UnixTime>) -> StoreResult<()> {
+                sqlx::query("UPDATE deliveries SET wait_until = $2, locked_at = $3 WHERE id = $1")
+                    .bind(delivery_id)
+                    .bind(wait_until)
+                    .bind(locked_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn clear_failures(&self, delivery_id: &str) -> StoreResult<()> {
+                sqlx::query("UPDATE deliveries SET failures = 0, wait_until = NULL, locked_at = NULL WHERE id = $1")
+                    .bind(delivery_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_session(&self, id_hash: &[u8], delivery_id: &str, now: UnixTime) -> StoreResult<()> {
+                sqlx::query("INSERT INTO portal_sessions (id_hash, delivery_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
+                    .bind(id_hash)
+                    .bind(delivery_id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn session(&self, id_hash: &[u8]) -> StoreResult<Option<PortalSession>> {
+                Ok(sqlx::query_as("SELECT delivery_id, created_at, last_seen_at FROM portal_sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn touch_session(&self, id_hash: &[u8], now: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE portal_sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_session(&self, id_hash: &[u8]) -> StoreResult<()> {
+                sqlx::query("DELETE FROM portal_sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn create_reply(&self, reply: &Reply, job: &NewJob) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("INSERT INTO replies (id, message_id, delivery_id, body_ct, created_at) VALUES ($1, $2, $3, $4, $5)")
+                    .bind(&reply.id)
+                    .bind(&reply.message_id)
+                    .bind(&reply.delivery_id)
+                    .bind(&reply.body_ct)
+                    .bind(reply.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE deliveries SET replied_at = $2 WHERE id = $1")
+                    .bind(&reply.delivery_id)
+                    .bind(reply.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_job(&mut *tx, job).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn reply(&self, id: &str) -> StoreResult<Option<Reply>> {
+                Ok(sqlx::query_as("SELECT * FROM replies WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn replies(&self, message_id: &str) -> StoreResult<Vec<Reply>> {
+                Ok(sqlx::query_as("SELECT * FROM replies WHERE message_id = $1 ORDER BY created_at, id")
+                    .bind(message_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn enqueue(&self, job: &NewJob) -> StoreResult<()> {
+                insert_job(&self.pool, job).await
+            }
+
+            async fn claim_job(&self, now: UnixTime, lease_seconds: i64) -> StoreResult<Option<Job>> {
+                Ok(sqlx::query_as($claim)
+                    .bind(now)
+                    .bind(now + lease_seconds)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn complete_job(&self, id: i64, now: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE jobs SET done_at = $2, locked_until = NULL WHERE id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn retry_job(&self, id: i64, error: &str, run_at: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE jobs SET locked_until = NULL, run_at = $3, last_error = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(error)
+                    .bind(run_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn pending_jobs(&self) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE done_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+        }
+
+        async fn insert_job<'e, E>(executor: E, job: &NewJob) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = <$store as $crate::sql_impl::Backend>::Db>,
+        {
+            sqlx::query("INSERT INTO jobs (kind, payload, run_at, attempts, created_at) VALUES ($1, $2, $3, 0, $3)")
+                .bind(&job.kind)
+                .bind(&job.payload)
+                .bind(job.run_at)
+                .execute(executor)
+                .await?;
+            Ok(())
+        }
+    };
+}
+
+/// Names the sqlx database type of a store, for the helpers the macro generates.
+pub(crate) trait Backend {
+    type Db: sqlx::Database;
+}
+
+/// The job-claim statement without the row locking clause; PostgreSQL appends
+/// `FOR UPDATE SKIP LOCKED` so concurrent workers never wait on each other's rows.
+macro_rules! claim_job_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE jobs SET locked_until = $2, attempts = attempts + 1 WHERE id = (",
+            "SELECT id FROM jobs WHERE done_at IS NULL AND run_at <= $1 ",
+            "AND (locked_until IS NULL OR locked_until <= $1) ORDER BY run_at, id LIMIT 1 ",
+            $lock,
+            ") RETURNING id, kind, payload, attempts"
+        )
+    };
+}
+
+pub(crate) use {claim_job_sql, delivery_view, impl_store};

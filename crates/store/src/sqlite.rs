@@ -1,0 +1,56 @@
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+use zegel_domain::UnixTime;
+
+use crate::records::*;
+use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
+use crate::StoreResult;
+
+/// The embedded backend: one file in the data directory, WAL mode.
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl Backend for SqliteStore {
+    type Db = Sqlite;
+}
+
+impl SqliteStore {
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // FULL: a message acknowledged to its sender survives a power cut, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true)
+            // Deleted content (a shredded key) is overwritten in the file, not left in free pages.
+            .pragma("secure_delete", "ON");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Copies the WAL into the database file and truncates it, so shredded keys do not linger
+    /// in old WAL frames.
+    async fn after_shred(&self) -> StoreResult<()> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
+
+impl_store!(
+    store = SqliteStore,
+    backend = "sqlite",
+    // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a
+    // lock upgrade when another connection wrote in between.
+    begin = "BEGIN IMMEDIATE",
+    claim_job = claim_job_sql!(""),
+    migrator = sqlx::migrate!("./migrations/sqlite"),
+);
