@@ -1,1 +1,40 @@
+//! Outbound e-mail: what Zegel sends (notifications, codes, replies for staff), rendered
+//! from templates in the reader's language, and the ways to send it: a real SMTP server,
+//! or the dev outbox, a folder that the dev outbox page shows.
 
+mod outbox;
+mod smtp;
+mod templates;
+
+use async_trait::async_trait;
+
+pub use outbox::{DevOutbox, OutboxEntry};
+pub use smtp::SmtpSender;
+pub use templates::{CodeMail, NotificationMail, ReplyMail};
+
+/// One rendered e-mail, ready to go.
+#[derive(Debug, Clone)]
+pub struct OutgoingMail {
+    pub to: String,
+    /// Shown as the sender's name; the address is always the configured one.
+    pub from_name: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    /// Stable per purpose (for example one notification of one delivery), so a retried send
+    /// carries the same Message-ID and mail systems can drop the duplicate.
+    pub message_id: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("invalid mail address or header: {0}")]
+    Invalid(String),
+    #[error("mail transport failed: {0}")]
+    Transport(String),
+}
+
+#[async_trait]
+pub trait MailSender: Send + Sync {
+    async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError>;
+}
