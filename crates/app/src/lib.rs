@@ -1,1 +1,76 @@
+//! Zegel's services: send, open, verify, read, reply, revoke, expire, and the background jobs
+//! that deliver mail. They speak to the outside only through ports (store, mail, clock, keys)
+//! and know nothing of HTTP, so the web, the CLI and the worker all share one behaviour.
 
+mod admin;
+mod clock;
+mod error;
+mod jobs;
+mod portal;
+mod send;
+mod sent;
+mod worker;
+
+use std::sync::Arc;
+use zegel_crypto::{CodeHasher, Keyring};
+use zegel_domain::AttemptPolicy;
+use zegel_mail::MailSender;
+use zegel_store::Store;
+
+pub use admin::NewOrganisationRequest;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{AppError, AppResult};
+pub use portal::{
+    CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome,
+};
+pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, VerificationInput};
+pub use sent::{DeliveryStatus, MessageDetail, MessageSummary, ThreadReply};
+pub use worker::Worker;
+pub use zegel_crypto::Token;
+pub use zegel_store::User;
+
+/// Everything a service needs, cheap to clone into each request.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub keyring: Arc<Keyring>,
+    pub mailer: Arc<dyn MailSender>,
+    pub clock: Arc<dyn Clock>,
+    /// Base of every link in mail, without a trailing slash.
+    pub public_url: String,
+    pub attempts: AttemptPolicy,
+    codes: CodeHasher,
+    /// Wakes the in-process worker when a request enqueued a job, so mail goes out at once.
+    pub job_wakeup: Arc<tokio::sync::Notify>,
+}
+
+impl App {
+    pub fn new(
+        store: Arc<dyn Store>,
+        keyring: Arc<Keyring>,
+        mailer: Arc<dyn MailSender>,
+        clock: Arc<dyn Clock>,
+        public_url: &str,
+    ) -> Self {
+        let codes = keyring.code_hasher();
+        Self {
+            store,
+            keyring,
+            mailer,
+            clock,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+            attempts: AttemptPolicy::default(),
+            codes,
+            job_wakeup: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+
+    fn now(&self) -> i64 {
+        self.clock.now()
+    }
+}
+
+/// A new random identifier for a row.
+fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use zeroize::Zeroizing;
 
 use crate::envelope::{open_with, seal_with};
-use crate::{CodeHasher, CryptoError, DataKey, random_bytes};
+use hmac::{Hmac, KeyInit, Mac};
+
+use crate::{CodeHasher, CryptoError, DataKey, Token, random_bytes};
 
 /// The key-encryption keys (KEKs), by version. The newest wraps new data keys; older ones
 /// stay to unwrap what they wrapped, so a KEK can be rotated without re-encrypting content.
@@ -120,14 +122,34 @@ impl Keyring {
             .is_some_and(|value| value == CHECK_VALUE)
     }
 
-    /// The key for code HMACs, derived from the first KEK so it survives rotation.
-    pub fn code_hasher(&self) -> CodeHasher {
+    /// A purpose-bound subkey of the first KEK (HKDF-SHA256), so it survives rotation.
+    fn derive(&self, purpose: &[u8]) -> [u8; 32] {
         let (_, first) = self.keys.iter().next().expect("a keyring is never empty");
         let mut derived = [0u8; 32];
         Hkdf::<Sha256>::new(Some(b"zegel"), first.as_ref())
-            .expand(b"one-time code hmac v1", &mut derived)
+            .expand(purpose, &mut derived)
             .expect("32 bytes is a valid HKDF-SHA256 output length");
-        CodeHasher::new(derived)
+        derived
+    }
+
+    /// The key for one-time code HMACs.
+    pub fn code_hasher(&self) -> CodeHasher {
+        CodeHasher::new(self.derive(b"one-time code hmac v1"))
+    }
+
+    /// The portal link of a delivery: HMAC of its id under a KEK-derived key. 256 bits that
+    /// nobody can compute without the key, and that a retried notification job can recompute,
+    /// so neither the link nor a secret to rebuild it is ever stored.
+    pub fn link_token(&self, delivery_id: &str) -> Token {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.derive(b"portal link v1"))
+            .expect("HMAC accepts keys of any length");
+        mac.update(delivery_id.as_bytes());
+        Token::from_bytes(mac.finalize().into_bytes().into())
+    }
+
+    /// Seals short-lived secrets (a code waiting in the job queue to be mailed).
+    pub fn job_secret_key(&self) -> DataKey {
+        DataKey::from_bytes(self.derive(b"job secrets v1"))
     }
 }
 
@@ -158,6 +180,17 @@ mod tests {
         let (version, sealed) = keyring.seal_check_value();
         assert!(keyring.verify_check_value(version, &sealed));
         assert!(!Keyring::generate().verify_check_value(version, &sealed));
+    }
+
+    #[test]
+    fn link_tokens_are_stable_per_delivery_and_keyring() {
+        let keyring = Keyring::generate();
+        assert_eq!(keyring.link_token("d1").expose(), keyring.link_token("d1").expose());
+        assert_ne!(keyring.link_token("d1").expose(), keyring.link_token("d2").expose());
+        assert_ne!(
+            keyring.link_token("d1").expose(),
+            Keyring::generate().link_token("d1").expose()
+        );
     }
 
     #[test]

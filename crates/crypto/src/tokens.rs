@@ -16,7 +16,11 @@ pub struct TokenHash(pub [u8; 32]);
 
 impl Token {
     pub fn generate() -> Self {
-        Self(URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+        Self::from_bytes(random_bytes::<32>())
+    }
+
+    pub(crate) fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(URL_SAFE_NO_PAD.encode(bytes))
     }
 
     /// Accepts a token from the outside world; anything that cannot be one is rejected early.

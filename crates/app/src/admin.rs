@@ -1,0 +1,105 @@
+//! Setting up an installation: organisations, staff users and their API tokens.
+
+use zegel_domain::{EmailAddress, ExpiryPolicy, Language};
+use zegel_store::{Organisation, User};
+
+use crate::{App, AppError, AppResult, Token, new_id};
+
+pub struct NewOrganisationRequest {
+    pub name: String,
+    pub domains: Vec<String>,
+    pub default_expiry_days: u32,
+    pub max_expiry_days: u32,
+}
+
+impl App {
+    pub async fn create_organisation(&self, request: NewOrganisationRequest) -> AppResult<Organisation> {
+        let mut problems = Vec::new();
+        let name = request.name.trim().to_owned();
+        if name.is_empty() {
+            problems.push("the organisation needs a name".to_owned());
+        }
+        if let Err(e) = ExpiryPolicy::new(request.default_expiry_days, request.max_expiry_days) {
+            problems.push(e.to_string());
+        }
+        let mut domains = Vec::new();
+        for domain in &request.domains {
+            // A domain is valid when an address at it is.
+            match EmailAddress::parse(&format!("x@{domain}")) {
+                Ok(address) => domains.push(address.domain().to_owned()),
+                Err(_) => problems.push(format!("'{domain}' is not a valid domain")),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let org = Organisation {
+            id: new_id(),
+            name,
+            default_expiry_days: i64::from(request.default_expiry_days),
+            max_expiry_days: i64::from(request.max_expiry_days),
+            created_at: self.now(),
+        };
+        self.store.create_organisation(&org, &domains).await?;
+        Ok(org)
+    }
+
+    /// `organisation` is an id or an exact name.
+    pub async fn create_user(
+        &self,
+        organisation: &str,
+        email: &str,
+        display_name: &str,
+        language: Language,
+    ) -> AppResult<User> {
+        let org = match self.store.organisation(organisation).await? {
+            Some(org) => org,
+            None => self
+                .store
+                .organisation_by_name(organisation)
+                .await?
+                .ok_or_else(|| AppError::Invalid(vec![format!("no organisation '{organisation}'")]))?,
+        };
+        let mut problems = Vec::new();
+        let email = EmailAddress::parse(email).map_err(|e| problems.push(e.to_string())).ok();
+        if display_name.trim().is_empty() {
+            problems.push("the user needs a display name".to_owned());
+        }
+        let Some(email) = email.filter(|_| problems.is_empty()) else {
+            return Err(AppError::Invalid(problems));
+        };
+        let user = User {
+            id: new_id(),
+            org_id: org.id,
+            email: email.to_string(),
+            display_name: display_name.trim().to_owned(),
+            language: language.code().to_owned(),
+            created_at: self.now(),
+        };
+        self.store.create_user(&user).await?;
+        Ok(user)
+    }
+
+    /// Creates an API token for a user; the token is shown once and only its hash is kept.
+    pub async fn create_api_token(&self, user_email: &str, label: &str) -> AppResult<Token> {
+        let email = EmailAddress::parse(user_email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+        let user = self
+            .store
+            .user_by_email(email.as_str())
+            .await?
+            .ok_or_else(|| AppError::Invalid(vec![format!("no user '{email}'")]))?;
+        let token = Token::generate();
+        self.store
+            .create_api_token(token.hash().as_bytes(), &user.id, label, self.now())
+            .await?;
+        Ok(token)
+    }
+
+    pub async fn authenticate_api_token(&self, presented: &str) -> AppResult<User> {
+        let token = Token::from_presented(presented).ok_or(AppError::Unauthorized)?;
+        self.store
+            .user_by_api_token(token.hash().as_bytes())
+            .await?
+            .ok_or(AppError::Unauthorized)
+    }
+}

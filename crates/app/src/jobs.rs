@@ -1,0 +1,149 @@
+//! Background jobs: what each kind carries (ids only, or a sealed code) and how it is done.
+//! Every handler is idempotent: a job may run again after a crash, and then it either
+//! finds its work done or does it again harmlessly (the same Message-ID for the same mail).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::{Deserialize, Serialize};
+use zegel_domain::{Language, MessageState};
+use zegel_mail::{CodeMail, NotificationMail, ReplyMail};
+use zegel_store::NewJob;
+
+use crate::sent::{decrypt_field, reply_label};
+use crate::send::content_label;
+use crate::{App, AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub(crate) enum JobPayload {
+    /// Tell a recipient a message is waiting.
+    Notify { delivery_id: String },
+    /// Mail a one-time code; the code is sealed under a KEK-derived key, never stored plain.
+    SendCode {
+        delivery_id: String,
+        challenge_id: String,
+        sealed_code: String,
+    },
+    /// Bring a recipient's reply to the sender's mailbox.
+    NotifyReply { reply_id: String },
+}
+
+impl JobPayload {
+    fn kind(&self) -> &'static str {
+        match self {
+            JobPayload::Notify { .. } => "notify",
+            JobPayload::SendCode { .. } => "send_code",
+            JobPayload::NotifyReply { .. } => "notify_reply",
+        }
+    }
+
+    pub(crate) fn to_job(&self, now: i64) -> NewJob {
+        NewJob {
+            kind: self.kind().to_owned(),
+            payload: serde_json::to_string(self).expect("job payloads serialise"),
+            run_at: now,
+        }
+    }
+
+    pub(crate) fn seal_code(app: &App, challenge_id: &str, code: &str) -> String {
+        STANDARD.encode(app.keyring.job_secret_key().seal(code.as_bytes(), challenge_id.as_bytes()))
+    }
+}
+
+impl App {
+    pub(crate) async fn run_job(&self, payload: &str) -> AppResult<()> {
+        let job: JobPayload =
+            serde_json::from_str(payload).map_err(|e| AppError::Internal(format!("unreadable job: {e}")))?;
+        match job {
+            JobPayload::Notify { delivery_id } => self.notify(&delivery_id).await,
+            JobPayload::SendCode {
+                delivery_id,
+                challenge_id,
+                sealed_code,
+            } => self.mail_code(&delivery_id, &challenge_id, &sealed_code).await,
+            JobPayload::NotifyReply { reply_id } => self.mail_reply(&reply_id).await,
+        }
+    }
+
+    async fn notify(&self, delivery_id: &str) -> AppResult<()> {
+        let Some(view) = self.store.delivery(delivery_id).await? else {
+            return Ok(());
+        };
+        if view.delivery.notified_at.is_some() {
+            return Ok(());
+        }
+        let message = self.store.message(&view.delivery.message_id).await?.ok_or(AppError::NotFound)?;
+        if MessageState::parse(&message.state) != Some(MessageState::Sent) {
+            return Ok(());
+        }
+        let sender = self.store.user(&message.sender_id).await?.ok_or(AppError::NotFound)?;
+        let org = self.store.organisation(&message.org_id).await?.ok_or(AppError::NotFound)?;
+        let link = format!("{}/m/{}", self.public_url, self.keyring.link_token(delivery_id).expose());
+        let mail = NotificationMail {
+            language: Language::from_tag(&view.language).unwrap_or_default(),
+            to: &view.email,
+            sender_name: &sender.display_name,
+            organisation: &org.name,
+            link: &link,
+            expires_at: message.expires_at,
+            message_id: format!("<notify.{delivery_id}@zegel>"),
+        }
+        .render();
+        self.mailer.send(&mail).await?;
+        self.store.mark_notified(delivery_id, self.now()).await?;
+        tracing::info!(delivery_id, "notification sent");
+        Ok(())
+    }
+
+    async fn mail_code(&self, delivery_id: &str, challenge_id: &str, sealed_code: &str) -> AppResult<()> {
+        let Some(view) = self.store.delivery(delivery_id).await? else {
+            return Ok(());
+        };
+        // A newer code replaced this one, or it lapsed while queued: mailing it would only confuse.
+        let current = self.store.latest_challenge(delivery_id).await?;
+        if current.is_none_or(|c| c.id != challenge_id || c.expires_at <= self.now() || c.consumed_at.is_some()) {
+            return Ok(());
+        }
+        let message = self.store.message(&view.delivery.message_id).await?.ok_or(AppError::NotFound)?;
+        let org = self.store.organisation(&message.org_id).await?.ok_or(AppError::NotFound)?;
+        let sealed = STANDARD
+            .decode(sealed_code)
+            .map_err(|_| AppError::Internal("unreadable sealed code".into()))?;
+        let code = self.keyring.job_secret_key().open(&sealed, challenge_id.as_bytes())?;
+        let code = String::from_utf8(code).map_err(|_| AppError::Internal("unreadable code".into()))?;
+        let mail = CodeMail {
+            language: Language::from_tag(&view.language).unwrap_or_default(),
+            to: &view.email,
+            organisation: &org.name,
+            code: &code,
+            message_id: format!("<code.{challenge_id}@zegel>"),
+        }
+        .render();
+        self.mailer.send(&mail).await?;
+        tracing::info!(delivery_id, "verification code mailed");
+        Ok(())
+    }
+
+    async fn mail_reply(&self, reply_id: &str) -> AppResult<()> {
+        let Some(reply) = self.store.reply(reply_id).await? else {
+            return Ok(());
+        };
+        let message = self.store.message(&reply.message_id).await?.ok_or(AppError::NotFound)?;
+        let sender = self.store.user(&message.sender_id).await?.ok_or(AppError::NotFound)?;
+        let recipient = self.store.delivery(&reply.delivery_id).await?.ok_or(AppError::NotFound)?;
+        let key = self.data_key(&message)?;
+        let subject = decrypt_field(key.as_ref(), message.subject_ct.as_deref(), &content_label(&message.id, "subject"))?;
+        let body = decrypt_field(key.as_ref(), reply.body_ct.as_deref(), &reply_label(&reply.id))?;
+        let mail = ReplyMail {
+            language: Language::from_tag(&sender.language).unwrap_or_default(),
+            to: &sender.email,
+            recipient: &recipient.email,
+            subject_and_reply: subject.as_deref().zip(body.as_deref()),
+            message_id: format!("<reply.{reply_id}@zegel>"),
+        }
+        .render();
+        self.mailer.send(&mail).await?;
+        tracing::info!(reply_id, "reply forwarded to sender");
+        Ok(())
+    }
+}

@@ -1,0 +1,277 @@
+//! Sending a secure message: validate everything at once, remember each recipient's
+//! verification method for the organisation, encrypt, and store the message together with
+//! its notification jobs in one transaction.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use zegel_crypto::{DataKey, hash_access_code};
+use zegel_domain::{
+    AccessCode, EmailAddress, ExpiryPolicy, Language, MessageState, RecipientKind, VerificationMethod,
+};
+use zegel_store::{Message, NewDelivery, NewMessage, Organisation, Recipient, User};
+
+use crate::jobs::JobPayload;
+use crate::{App, AppError, AppResult, new_id};
+
+pub const MAX_SUBJECT_CHARS: usize = 500;
+pub const MAX_BODY_BYTES: usize = 1_000_000;
+pub const MAX_RECIPIENTS: usize = 100;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SendRequest {
+    pub subject: String,
+    pub body: String,
+    #[serde(default)]
+    pub to: Vec<RecipientInput>,
+    #[serde(default)]
+    pub cc: Vec<RecipientInput>,
+    #[serde(default)]
+    pub bcc: Vec<RecipientInput>,
+    /// Days until the message expires; the organisation's default when absent.
+    pub expires_in_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct RecipientInput {
+    pub email: String,
+    /// How this recipient proves who they are; when absent, what the organisation remembered
+    /// for the address, or an e-mail code for a new address.
+    pub verification: Option<VerificationInput>,
+    pub language: Option<Language>,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum VerificationInput {
+    EmailCode,
+    AccessCode { access_code: Option<String> },
+}
+
+impl std::fmt::Debug for VerificationInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            VerificationInput::EmailCode => f.write_str("EmailCode"),
+            VerificationInput::AccessCode { .. } => f.write_str("AccessCode(<redacted>)"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SentMessage {
+    pub id: String,
+    pub expires_at: i64,
+    pub recipients: Vec<SentRecipient>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SentRecipient {
+    pub delivery_id: String,
+    pub email: String,
+    pub kind: RecipientKind,
+    pub verification_method: VerificationMethod,
+}
+
+/// A recipient after validation: what to store and how they will verify.
+struct PlannedRecipient {
+    email: EmailAddress,
+    kind: RecipientKind,
+    method: VerificationMethod,
+    access_code: Option<AccessCode>,
+    language: Option<Language>,
+}
+
+impl App {
+    pub async fn send_message(&self, sender: &User, request: SendRequest) -> AppResult<SentMessage> {
+        let org = self
+            .store
+            .organisation(&sender.org_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("sender without organisation".into()))?;
+        let now = self.now();
+        let mut problems = Vec::new();
+        let subject = request.subject.trim().to_owned();
+        if subject.is_empty() {
+            problems.push("subject: must not be empty".to_owned());
+        } else if subject.chars().count() > MAX_SUBJECT_CHARS {
+            problems.push(format!("subject: at most {MAX_SUBJECT_CHARS} characters"));
+        }
+        if request.body.len() > MAX_BODY_BYTES {
+            problems.push(format!("body: at most {MAX_BODY_BYTES} bytes"));
+        }
+        let policy = ExpiryPolicy {
+            default_days: org.default_expiry_days as u32,
+            maximum_days: org.max_expiry_days as u32,
+        };
+        let expires_at = policy
+            .expires_at(now, request.expires_in_days)
+            .map_err(|e| problems.push(format!("expires_in_days: {e}")))
+            .unwrap_or_default();
+        let planned = self.plan_recipients(&org, &request, &mut problems).await?;
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+
+        let mut deliveries = Vec::new();
+        let mut jobs = Vec::new();
+        let mut sent = Vec::new();
+        for plan in planned {
+            let recipient = self.remember_recipient(&org, &plan, now).await?;
+            let delivery_id = new_id();
+            let link_hash = self.keyring.link_token(&delivery_id).hash().as_bytes().to_vec();
+            jobs.push(JobPayload::Notify { delivery_id: delivery_id.clone() }.to_job(now));
+            sent.push(SentRecipient {
+                delivery_id: delivery_id.clone(),
+                email: plan.email.to_string(),
+                kind: plan.kind,
+                verification_method: plan.method,
+            });
+            deliveries.push(NewDelivery {
+                id: delivery_id,
+                recipient_id: recipient.id,
+                kind: plan.kind.as_str().to_owned(),
+                link_hash,
+            });
+        }
+
+        let id = new_id();
+        let data_key = DataKey::generate();
+        let (kek_version, wrapped_dek) = self.keyring.wrap(&data_key, message_key_label(&id).as_bytes());
+        let message = Message {
+            subject_ct: Some(data_key.seal(subject.as_bytes(), content_label(&id, "subject").as_bytes())),
+            body_ct: Some(data_key.seal(request.body.as_bytes(), content_label(&id, "body").as_bytes())),
+            wrapped_dek: Some(wrapped_dek),
+            kek_version: i64::from(kek_version),
+            id: id.clone(),
+            org_id: org.id.clone(),
+            sender_id: sender.id.clone(),
+            state: MessageState::Sent.as_str().to_owned(),
+            created_at: now,
+            expires_at,
+            ended_at: None,
+        };
+        self.store
+            .create_message(&NewMessage { message, deliveries }, &jobs)
+            .await?;
+        self.job_wakeup.notify_one();
+        tracing::info!(message_id = %id, recipients = sent.len(), "secure message sent");
+        Ok(SentMessage {
+            id,
+            expires_at,
+            recipients: sent,
+        })
+    }
+
+    async fn plan_recipients(
+        &self,
+        org: &Organisation,
+        request: &SendRequest,
+        problems: &mut Vec<String>,
+    ) -> AppResult<Vec<PlannedRecipient>> {
+        let groups = [
+            (RecipientKind::To, &request.to),
+            (RecipientKind::Cc, &request.cc),
+            (RecipientKind::Bcc, &request.bcc),
+        ];
+        if request.to.is_empty() {
+            problems.push("to: at least one recipient is needed".to_owned());
+        }
+        let total: usize = groups.iter().map(|(_, list)| list.len()).sum();
+        if total > MAX_RECIPIENTS {
+            problems.push(format!("at most {MAX_RECIPIENTS} recipients per message"));
+        }
+        let mut seen = HashSet::new();
+        let mut planned = Vec::new();
+        for (kind, list) in groups {
+            for (index, input) in list.iter().enumerate() {
+                let place = format!("{}[{index}]", kind.as_str());
+                let email = match EmailAddress::parse(&input.email) {
+                    Ok(email) => email,
+                    Err(e) => {
+                        problems.push(format!("{place}: {e}"));
+                        continue;
+                    }
+                };
+                if !seen.insert(email.clone()) {
+                    problems.push(format!("{place}: {email} appears more than once"));
+                    continue;
+                }
+                let known = self.store.recipient(&org.id, email.as_str()).await?;
+                match plan_verification(input.verification.as_ref(), known.as_ref()) {
+                    Ok((method, access_code)) => planned.push(PlannedRecipient {
+                        email,
+                        kind,
+                        method,
+                        access_code,
+                        language: input.language,
+                    }),
+                    Err(problem) => problems.push(format!("{place}: {problem}")),
+                }
+            }
+        }
+        Ok(planned)
+    }
+
+    /// Creates or updates the organisation's record of this address, so the next sender
+    /// does not have to set the identity check again.
+    async fn remember_recipient(&self, org: &Organisation, plan: &PlannedRecipient, now: i64) -> AppResult<Recipient> {
+        let access_code_hash = plan
+            .access_code
+            .as_ref()
+            .map(|code| hash_access_code(code.expose()))
+            .transpose()?;
+        match self.store.recipient(&org.id, plan.email.as_str()).await? {
+            Some(mut known) => {
+                let method = plan.method.as_str();
+                let hash = access_code_hash.or(known.access_code_hash.clone());
+                let hash = (plan.method == VerificationMethod::AccessCode).then_some(hash).flatten();
+                if known.verification_method != method || known.access_code_hash != hash {
+                    self.store.update_recipient_method(&known.id, method, hash.as_deref()).await?;
+                    known.verification_method = method.to_owned();
+                    known.access_code_hash = hash;
+                }
+                Ok(known)
+            }
+            None => {
+                let recipient = Recipient {
+                    id: new_id(),
+                    org_id: org.id.clone(),
+                    email: plan.email.to_string(),
+                    verification_method: plan.method.as_str().to_owned(),
+                    access_code_hash,
+                    language: plan.language.unwrap_or_default().code().to_owned(),
+                    created_at: now,
+                };
+                self.store.insert_recipient(&recipient).await?;
+                Ok(recipient)
+            }
+        }
+    }
+}
+
+/// Decides the method for one recipient from the request and what the organisation knows.
+fn plan_verification(
+    requested: Option<&VerificationInput>,
+    known: Option<&Recipient>,
+) -> Result<(VerificationMethod, Option<AccessCode>), String> {
+    let remembered = known.and_then(|r| VerificationMethod::parse(&r.verification_method));
+    let has_stored_code = known.is_some_and(|r| r.access_code_hash.is_some());
+    match requested {
+        Some(VerificationInput::EmailCode) => Ok((VerificationMethod::EmailCode, None)),
+        Some(VerificationInput::AccessCode { access_code: Some(code) }) => AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM)
+            .map(|code| (VerificationMethod::AccessCode, Some(code)))
+            .map_err(|e| e.to_string()),
+        Some(VerificationInput::AccessCode { access_code: None }) if has_stored_code => Ok((VerificationMethod::AccessCode, None)),
+        Some(VerificationInput::AccessCode { access_code: None }) => {
+            Err("an access code must be agreed with this recipient and given here".to_owned())
+        }
+        None => Ok((remembered.unwrap_or(VerificationMethod::EmailCode), None)),
+    }
+}
+
+pub(crate) fn message_key_label(message_id: &str) -> String {
+    format!("message:{message_id}:key")
+}
+
+pub(crate) fn content_label(message_id: &str, field: &str) -> String {
+    format!("message:{message_id}:{field}")
+}

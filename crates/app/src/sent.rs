@@ -1,0 +1,164 @@
+//! What a sender sees of their messages: per-recipient progress, the thread, and the
+//! actions they can take (revoke for everyone, unlock a locked recipient).
+
+use serde::Serialize;
+use zegel_crypto::DataKey;
+use zegel_store::{DeliveryView, Message, User};
+
+use crate::send::{content_label, message_key_label};
+use crate::{App, AppError, AppResult};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryStatus {
+    pub delivery_id: String,
+    pub email: String,
+    pub kind: String,
+    pub verification_method: String,
+    pub notified_at: Option<i64>,
+    pub opened_at: Option<i64>,
+    pub replied_at: Option<i64>,
+    /// Locked after too many wrong codes; only the sender can unlock.
+    pub locked: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageSummary {
+    pub id: String,
+    /// `None` once the message is revoked or expired: its content no longer exists.
+    pub subject: Option<String>,
+    pub state: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub recipients: Vec<DeliveryStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreadReply {
+    pub id: String,
+    pub from: String,
+    pub body: Option<String>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MessageDetail {
+    #[serde(flatten)]
+    pub summary: MessageSummary,
+    pub body: Option<String>,
+    pub replies: Vec<ThreadReply>,
+}
+
+impl App {
+    pub async fn list_sent(&self, sender: &User, limit: i64) -> AppResult<Vec<MessageSummary>> {
+        let mut summaries = Vec::new();
+        for message in self.store.messages_by_sender(&sender.id, limit.clamp(1, 500)).await? {
+            let key = self.data_key(&message)?;
+            summaries.push(self.summary(&message, key.as_ref()).await?);
+        }
+        Ok(summaries)
+    }
+
+    pub async fn sent_message(&self, sender: &User, id: &str) -> AppResult<MessageDetail> {
+        let message = self.owned_message(sender, id).await?;
+        let key = self.data_key(&message)?;
+        let summary = self.summary(&message, key.as_ref()).await?;
+        let body = decrypt_field(key.as_ref(), message.body_ct.as_deref(), &content_label(&message.id, "body"))?;
+        let mut replies = Vec::new();
+        for reply in self.store.replies(&message.id).await? {
+            let from = summary
+                .recipients
+                .iter()
+                .find(|d| d.delivery_id == reply.delivery_id)
+                .map(|d| d.email.clone())
+                .unwrap_or_default();
+            replies.push(ThreadReply {
+                body: decrypt_field(key.as_ref(), reply.body_ct.as_deref(), &reply_label(&reply.id))?,
+                id: reply.id,
+                from,
+                created_at: reply.created_at,
+            });
+        }
+        Ok(MessageDetail { summary, body, replies })
+    }
+
+    /// Revokes access for all recipients at once: the message key and content are destroyed.
+    pub async fn revoke(&self, sender: &User, id: &str) -> AppResult<MessageSummary> {
+        let message = self.owned_message(sender, id).await?;
+        if !self.store.revoke_message(&message.id, self.now()).await? {
+            return Err(AppError::Conflict(format!("the message is already {}", message.state)));
+        }
+        tracing::info!(message_id = %message.id, "message revoked");
+        let revoked = self.owned_message(sender, id).await?;
+        self.summary(&revoked, None).await
+    }
+
+    /// Lifts the lock (and pending waits) of a recipient who entered too many wrong codes.
+    pub async fn unlock_recipient(&self, sender: &User, message_id: &str, delivery_id: &str) -> AppResult<()> {
+        let message = self.owned_message(sender, message_id).await?;
+        let delivery = self.store.delivery(delivery_id).await?.ok_or(AppError::NotFound)?;
+        if delivery.delivery.message_id != message.id {
+            return Err(AppError::NotFound);
+        }
+        self.store.clear_failures(delivery_id).await?;
+        Ok(())
+    }
+
+    /// A message of this sender; anyone else's is "not found", never "forbidden".
+    async fn owned_message(&self, sender: &User, id: &str) -> AppResult<Message> {
+        self.store
+            .message(id)
+            .await?
+            .filter(|m| m.sender_id == sender.id)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// The message's data key, or `None` when it has been shredded.
+    pub(crate) fn data_key(&self, message: &Message) -> AppResult<Option<DataKey>> {
+        let Some(wrapped) = &message.wrapped_dek else {
+            return Ok(None);
+        };
+        let version = u32::try_from(message.kek_version).map_err(|_| AppError::Internal("bad KEK version".into()))?;
+        Ok(Some(self.keyring.unwrap(version, wrapped, message_key_label(&message.id).as_bytes())?))
+    }
+
+    async fn summary(&self, message: &Message, key: Option<&DataKey>) -> AppResult<MessageSummary> {
+        let deliveries = self.store.deliveries(&message.id).await?;
+        Ok(MessageSummary {
+            id: message.id.clone(),
+            subject: decrypt_field(key, message.subject_ct.as_deref(), &content_label(&message.id, "subject"))?,
+            state: message.state.clone(),
+            created_at: message.created_at,
+            expires_at: message.expires_at,
+            recipients: deliveries.iter().map(delivery_status).collect(),
+        })
+    }
+}
+
+fn delivery_status(view: &DeliveryView) -> DeliveryStatus {
+    let d = &view.delivery;
+    DeliveryStatus {
+        delivery_id: d.id.clone(),
+        email: view.email.clone(),
+        kind: d.kind.clone(),
+        verification_method: view.verification_method.clone(),
+        notified_at: d.notified_at,
+        opened_at: d.opened_at,
+        replied_at: d.replied_at,
+        locked: d.locked_at.is_some(),
+    }
+}
+
+/// Decrypts one sealed text field; `None` when key or ciphertext no longer exist.
+pub(crate) fn decrypt_field(key: Option<&DataKey>, sealed: Option<&[u8]>, label: &str) -> AppResult<Option<String>> {
+    let (Some(key), Some(sealed)) = (key, sealed) else {
+        return Ok(None);
+    };
+    let plain = key.open(sealed, label.as_bytes())?;
+    String::from_utf8(plain)
+        .map(Some)
+        .map_err(|_| AppError::Internal("decrypted text is not UTF-8".into()))
+}
+
+pub(crate) fn reply_label(reply_id: &str) -> String {
+    format!("reply:{reply_id}:body")
+}

@@ -1,0 +1,96 @@
+//! The background worker: claims due jobs with a lease, runs them, retries failures with a
+//! growing delay, and shreds expired messages. Several workers may run against one database;
+//! a job whose worker died is claimed again when its lease runs out, so none is lost.
+
+use std::time::Duration;
+
+use crate::{App, AppResult};
+
+/// How long a claimed job is reserved for its worker.
+pub const LEASE_SECONDS: i64 = 300;
+/// How often expired messages are looked for.
+const EXPIRY_SWEEP_SECONDS: i64 = 30;
+
+#[derive(Clone)]
+pub struct Worker {
+    app: App,
+}
+
+impl Worker {
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+
+    /// Runs every job that is due now; returns how many ran (successfully or not).
+    pub async fn run_due_jobs(&self) -> AppResult<usize> {
+        let mut ran = 0;
+        while let Some(job) = self.app.store.claim_job(self.app.now(), LEASE_SECONDS).await? {
+            ran += 1;
+            match self.app.run_job(&job.payload).await {
+                Ok(()) => self.app.store.complete_job(job.id, self.app.now()).await?,
+                Err(error) => {
+                    let delay = retry_delay(job.attempts);
+                    tracing::warn!(job_id = job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed; will retry");
+                    self.app
+                        .store
+                        .retry_job(job.id, &error.to_string(), self.app.now() + delay)
+                        .await?;
+                }
+            }
+        }
+        Ok(ran)
+    }
+
+    /// Crypto-shreds every message whose expiry has passed; returns their ids.
+    pub async fn expire_messages(&self) -> AppResult<Vec<String>> {
+        let expired = self.app.store.expire_due_messages(self.app.now()).await?;
+        if !expired.is_empty() {
+            tracing::info!(count = expired.len(), "expired messages shredded");
+        }
+        Ok(expired)
+    }
+
+    /// Runs until `shutdown` resolves; a running job is finished first.
+    pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
+        tokio::pin!(shutdown);
+        let mut last_sweep = i64::MIN;
+        loop {
+            if let Err(error) = self.run_due_jobs().await {
+                tracing::error!(%error, "worker could not process jobs");
+            }
+            let now = self.app.now();
+            if now.saturating_sub(last_sweep) >= EXPIRY_SWEEP_SECONDS {
+                last_sweep = now;
+                if let Err(error) = self.expire_messages().await {
+                    tracing::error!(%error, "worker could not expire messages");
+                }
+            }
+            tokio::select! {
+                _ = &mut shutdown => return,
+                _ = self.app.job_wakeup.notified() => {}
+                _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            }
+        }
+    }
+}
+
+/// 30 s, 1 min, 2 min … capped at an hour: a mail server that is down for a day still gets
+/// the message when it returns, and the job is never dropped.
+fn retry_delay(attempts: i64) -> i64 {
+    let exponent = attempts.clamp(1, 8) - 1;
+    (30_i64 << exponent).min(3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay;
+
+    #[test]
+    fn retry_delays_grow_and_are_capped() {
+        assert_eq!(retry_delay(1), 30);
+        assert_eq!(retry_delay(2), 60);
+        assert_eq!(retry_delay(7), 1920);
+        assert_eq!(retry_delay(8), 3600);
+        assert_eq!(retry_delay(50), 3600);
+    }
+}
