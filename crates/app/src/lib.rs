@@ -6,7 +6,7 @@ mod admin;
 mod clock;
 mod error;
 mod jobs;
-mod portal;
+pub(crate) mod portal;
 mod send;
 mod sent;
 mod worker;
@@ -20,6 +20,7 @@ use zegel_store::Store;
 pub use admin::NewOrganisationRequest;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{AppError, AppResult};
+pub use portal::read::MAX_REPLY_CHARS;
 pub use portal::{
     CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome,
 };

@@ -17,7 +17,7 @@ pub const MAX_SUBJECT_CHARS: usize = 500;
 pub const MAX_BODY_BYTES: usize = 1_000_000;
 pub const MAX_RECIPIENTS: usize = 100;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct SendRequest {
     pub subject: String,
     pub body: String,
@@ -31,16 +31,18 @@ pub struct SendRequest {
     pub expires_in_days: Option<u32>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct RecipientInput {
     pub email: String,
     /// How this recipient proves who they are; when absent, what the organisation remembered
     /// for the address, or an e-mail code for a new address.
     pub verification: Option<VerificationInput>,
+    /// `nl` or `en`: the language of the notification and portal for a new recipient.
+    #[schema(value_type = Option<String>)]
     pub language: Option<Language>,
 }
 
-#[derive(Clone, Deserialize)]
+#[derive(Clone, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum VerificationInput {
     EmailCode,
@@ -56,18 +58,20 @@ impl std::fmt::Debug for VerificationInput {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SentMessage {
     pub id: String,
     pub expires_at: i64,
     pub recipients: Vec<SentRecipient>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SentRecipient {
     pub delivery_id: String,
     pub email: String,
+    #[schema(value_type = String)]
     pub kind: RecipientKind,
+    #[schema(value_type = String)]
     pub verification_method: VerificationMethod,
 }
 

@@ -8,7 +8,7 @@ use zegel_store::{DeliveryView, Message, User};
 use crate::send::{content_label, message_key_label};
 use crate::{App, AppError, AppResult};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DeliveryStatus {
     pub delivery_id: String,
     pub email: String,
@@ -21,7 +21,7 @@ pub struct DeliveryStatus {
     pub locked: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MessageSummary {
     pub id: String,
     /// `None` once the message is revoked or expired: its content no longer exists.
@@ -32,7 +32,7 @@ pub struct MessageSummary {
     pub recipients: Vec<DeliveryStatus>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ThreadReply {
     pub id: String,
     pub from: String,
@@ -40,7 +40,7 @@ pub struct ThreadReply {
     pub created_at: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MessageDetail {
     #[serde(flatten)]
     pub summary: MessageSummary,

@@ -14,7 +14,7 @@ pub use codes::{CodeHasher, generate_code};
 pub use envelope::DataKey;
 pub use keyring::{Keyring, KeyringError};
 pub use random::random_bytes;
-pub use tokens::{Token, TokenHash};
+pub use tokens::{Token, TokenHash, same_secret};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {

@@ -1,1 +1,43 @@
+//! The HTTP face of Zegel (axum): the JSON API for staff and integrations under `/api/v1`,
+//! the recipient portal under `/m/`, health and readiness probes, and in development the
+//! outbox page. Handlers translate HTTP to service calls and back; all behaviour lives in
+//! the app crate.
 
+mod api;
+mod dev_outbox;
+mod health;
+mod portal;
+mod security;
+mod trace;
+
+use axum::Router;
+use std::sync::Arc;
+use zegel_app::App;
+use zegel_mail::DevOutbox;
+
+pub use api::openapi_document;
+
+/// How the web face is wired beyond the services themselves.
+#[derive(Clone, Default)]
+pub struct WebOptions {
+    /// Set in development when mail goes to the outbox folder: serves `/dev/outbox`.
+    pub dev_outbox: Option<Arc<DevOutbox>>,
+    /// Whether links are served over HTTPS (adds HSTS).
+    pub https: bool,
+}
+
+pub fn router(app: App, options: WebOptions) -> Router {
+    let mut router = Router::new()
+        .merge(health::routes())
+        .merge(api::routes())
+        .merge(portal::routes());
+    if let Some(outbox) = options.dev_outbox.clone() {
+        router = router.merge(dev_outbox::routes(outbox));
+    }
+    router
+        .with_state(app)
+        .layer(axum::middleware::from_fn(move |request, next| {
+            security::add_headers(options.https, request, next)
+        }))
+        .layer(trace::layer())
+}

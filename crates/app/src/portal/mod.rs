@@ -6,7 +6,7 @@
 //! so the portal reveals nothing to someone guessing links. After verification the recipient
 //! is told plainly what happened to the message.
 
-mod read;
+pub(crate) mod read;
 mod verify;
 
 use zegel_crypto::Token;

@@ -1,0 +1,332 @@
+//! The recipient portal under `/m/{link}`: pages that work without JavaScript, in Dutch and
+//! English. A GET only ever shows; codes are sent and checked only on a POST with a valid
+//! CSRF token.
+
+mod cookies;
+mod language;
+mod pages;
+
+pub use pages::render as render_page;
+
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use serde::Deserialize;
+use zegel_app::{App, AppError, CodeRequestOutcome, Landing, PortalError, ReadView, VerifyOutcome};
+use zegel_domain::{Language, VerificationMethod};
+use zegel_i18n::{Texts, format_date};
+
+use cookies::csrf_token;
+use language::LanguagePreference;
+use pages::{LandingPage, MessagePage, Notice, NoticePage, render};
+
+pub fn routes() -> Router<App> {
+    Router::new()
+        .route("/m/{link}", get(show))
+        .route("/m/{link}/code", post(send_code))
+        .route("/m/{link}/verify", post(verify))
+        .route("/m/{link}/reply", post(reply))
+        .route("/static/portal.css", get(stylesheet))
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    lang: Option<String>,
+    replied: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Deserialize)]
+struct ReplyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// What every portal response needs: the app, the link, the language wishes and cookies.
+struct Visit {
+    app: App,
+    link: String,
+    preference: LanguagePreference,
+    jar: CookieJar,
+}
+
+impl Visit {
+    fn new(app: App, link: String, query_lang: Option<&str>, jar: CookieJar, headers: &HeaderMap) -> Self {
+        let preference = LanguagePreference::read(query_lang, &jar, headers);
+        let jar = match query_lang.and_then(Language::from_tag) {
+            Some(chosen) => cookies::with_language(jar, chosen.code()),
+            None => jar,
+        };
+        Self {
+            app,
+            link,
+            preference,
+            jar,
+        }
+    }
+
+    fn respond(self, status: StatusCode, page: &impl askama::Template) -> Response {
+        (self.jar, render(status, page)).into_response()
+    }
+
+    /// The landing page, with an optional notice, for a link that is still usable.
+    async fn landing(self, notice: impl FnOnce(&Texts, &Landing) -> Option<Notice>, draft: Option<String>) -> Response {
+        let landing = match self.app.landing(&self.link).await {
+            Ok(landing) => landing,
+            Err(error) => return self.failure(error),
+        };
+        let language = self.preference.resolve(Some(landing.language));
+        let t = Texts(language);
+        let notice = notice(&t, &landing);
+        let (jar, csrf) = csrf_token(self.jar);
+        let access_code = landing.method == VerificationMethod::AccessCode;
+        let explain = if access_code {
+            t.with("portal-access-code-explain", "sender", &landing.sender_name)
+        } else {
+            t.with("portal-email-code-explain", "email", &landing.masked_email)
+        };
+        let page = LandingPage {
+            lang: language.code(),
+            title: t.get("portal-title"),
+            footer: t.with("portal-footer", "organisation", &landing.organisation),
+            intro: zegel_i18n::text_with(
+                language,
+                "portal-from",
+                &[("sender", &landing.sender_name), ("organisation", &landing.organisation)],
+            ),
+            link: self.link,
+            csrf,
+            explain,
+            access_code,
+            show_code_form: landing.has_live_code || notice.is_some(),
+            notice,
+            draft,
+            t,
+        };
+        (jar, render(StatusCode::OK, &page)).into_response()
+    }
+
+    fn message(self, view: ReadView, notice: Option<Notice>, draft: String) -> Response {
+        let language = self.preference.resolve(Some(view.language));
+        let t = Texts(language);
+        let (jar, csrf) = csrf_token(self.jar);
+        let replies = view
+            .replies
+            .into_iter()
+            .map(|r| (t.with("portal-your-reply", "date", &format_date(language, r.created_at)), r.body))
+            .collect();
+        let page = MessagePage {
+            lang: language.code(),
+            title: view.subject.clone(),
+            footer: t.with("portal-footer", "organisation", &view.organisation),
+            link: self.link,
+            csrf,
+            subject: view.subject,
+            sender: format!("{} ({})", view.sender_name, view.organisation),
+            body: view.body,
+            expires: t.with("portal-message-expires", "date", &format_date(language, view.expires_at)),
+            replies,
+            notice: notice.or_else(|| None),
+            draft,
+            t,
+        };
+        (jar, render(StatusCode::OK, &page)).into_response()
+    }
+
+    /// The page for a link or session that cannot go on. Before verification the answer
+    /// is the same for every unusable link.
+    fn failure(self, error: PortalError) -> Response {
+        let language = self.preference.resolve(None);
+        let t = Texts(language);
+        let (status, page) = match error {
+            PortalError::Expired { sender_name } => (
+                StatusCode::GONE,
+                NoticePage::new(language, "portal-expired-title", t.with("portal-expired", "sender", &sender_name)),
+            ),
+            PortalError::Revoked { sender_name } => (
+                StatusCode::GONE,
+                NoticePage::new(language, "portal-revoked-title", t.with("portal-revoked", "sender", &sender_name)),
+            ),
+            PortalError::App(AppError::Internal(detail)) => {
+                tracing::error!(error = %detail, "portal request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    NoticePage::new(language, "error-internal-title", t.get("error-internal")),
+                )
+            }
+            _ => (
+                StatusCode::NOT_FOUND,
+                NoticePage::new(language, "portal-unavailable-title", t.get("portal-unavailable")),
+            ),
+        };
+        self.respond(status, &page)
+    }
+
+    /// A form whose CSRF token does not match: nothing was done; offer the way back.
+    fn form_expired(self) -> Response {
+        let language = self.preference.resolve(None);
+        let mut page = NoticePage::new(language, "portal-title", Texts(language).get("portal-form-expired"));
+        page.back = Some(format!("/m/{}", self.link));
+        self.respond(StatusCode::FORBIDDEN, &page)
+    }
+}
+
+async fn show(
+    State(app): State<App>,
+    Path(link): Path<String>,
+    Query(query): Query<PageQuery>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    let visit = Visit::new(app, link, query.lang.as_deref(), jar, &headers);
+    let Some(session) = cookies::session(&visit.jar) else {
+        return visit.landing(|_, _| None, None).await;
+    };
+    match visit.app.read(&visit.link, &session).await {
+        Ok(view) => {
+            let replied = query.replied.is_some().then(|| {
+                let t = Texts(visit.preference.resolve(Some(view.language)));
+                t.with("portal-reply-sent", "sender", &view.sender_name)
+            });
+            visit.message(view, replied.and_then(Notice::success), String::new())
+        }
+        Err(PortalError::NeedsVerification) => visit.landing(|_, _| None, None).await,
+        Err(PortalError::SessionEnded) => visit.landing(|t, _| Notice::info(t.get("portal-session-ended")), None).await,
+        Err(error) => visit.failure(error),
+    }
+}
+
+async fn send_code(
+    State(app): State<App>,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let visit = Visit::new(app, link, None, jar, &headers);
+    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
+        return visit.form_expired();
+    }
+    let outcome = match visit.app.request_code(&visit.link).await {
+        Ok(outcome) => outcome,
+        Err(error) => return visit.failure(error),
+    };
+    visit
+        .landing(
+            move |t, _| match outcome {
+                CodeRequestOutcome::Sent { masked_email } => {
+                    Notice::success(t.with("portal-code-sent", "email", &masked_email))
+                }
+                CodeRequestOutcome::RecentlySent { .. } => Notice::info(t.get("portal-code-recent")),
+                CodeRequestOutcome::NotApplicable => None,
+                CodeRequestOutcome::Wait { minutes } => Notice::error(t.with("portal-wait", "minutes", &minutes.to_string())),
+                CodeRequestOutcome::Locked { sender_name } => Notice::error(t.with("portal-locked", "sender", &sender_name)),
+            },
+            None,
+        )
+        .await
+}
+
+async fn verify(
+    State(app): State<App>,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<CodeForm>,
+) -> Response {
+    let visit = Visit::new(app, link, None, jar, &headers);
+    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
+        return visit.form_expired();
+    }
+    let outcome = match visit.app.verify(&visit.link, &form.code).await {
+        Ok(outcome) => outcome,
+        Err(error) => return visit.failure(error),
+    };
+    let key = match outcome {
+        VerifyOutcome::Verified(session) => {
+            let jar = cookies::with_session(visit.jar, &session);
+            return (jar, Redirect::to(&format!("/m/{}", visit.link))).into_response();
+        }
+        VerifyOutcome::WrongCode => ("portal-wrong-code", None),
+        VerifyOutcome::CodeExpired => ("portal-code-expired", None),
+        VerifyOutcome::NoCodeYet => ("portal-no-code-yet", None),
+        VerifyOutcome::Wait { minutes } => ("portal-wait", Some(("minutes", minutes.to_string()))),
+        VerifyOutcome::Locked { sender_name } => ("portal-locked", Some(("sender", sender_name))),
+    };
+    visit
+        .landing(
+            move |t, _| {
+                Notice::error(match &key.1 {
+                    Some((name, value)) => t.with(key.0, name, value),
+                    None => t.get(key.0),
+                })
+            },
+            None,
+        )
+        .await
+}
+
+async fn reply(
+    State(app): State<App>,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<ReplyForm>,
+) -> Response {
+    let visit = Visit::new(app, link, None, jar, &headers);
+    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
+        return visit.form_expired();
+    }
+    let Some(session) = cookies::session(&visit.jar) else {
+        return visit.landing(|t, _| Notice::info(t.get("portal-session-ended")), Some(form.body)).await;
+    };
+    match visit.app.reply(&visit.link, &session, &form.body).await {
+        Ok(_) => Redirect::to(&format!("/m/{}?replied=1", visit.link)).into_response(),
+        Err(PortalError::App(AppError::Invalid(_))) => {
+            // Show the message again with the text kept, and say what to fix.
+            let view = match visit.app.read(&visit.link, &session).await {
+                Ok(view) => view,
+                Err(error) => return visit.failure(error),
+            };
+            let t = Texts(visit.preference.resolve(Some(view.language)));
+            let problem = if form.body.trim().is_empty() {
+                t.get("portal-reply-empty")
+            } else {
+                t.with("portal-reply-too-long", "limit", &zegel_app::MAX_REPLY_CHARS.to_string())
+            };
+            visit.message(view, Notice::error(problem), form.body)
+        }
+        Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
+            visit.landing(|t, _| Notice::info(t.get("portal-session-ended")), Some(form.body)).await
+        }
+        Err(error) => visit.failure(error),
+    }
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/portal.css"),
+    )
+}

@@ -1,0 +1,96 @@
+//! The portal's pages as askama templates. Texts are looked up here, so templates stay layout.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use zegel_domain::Language;
+use zegel_i18n::Texts;
+
+pub struct Notice {
+    /// `info`, `success` or `error`: styles the box and picks its ARIA role.
+    pub kind: &'static str,
+    pub text: String,
+}
+
+impl Notice {
+    pub fn info(text: String) -> Option<Self> {
+        Some(Self { kind: "info", text })
+    }
+    pub fn success(text: String) -> Option<Self> {
+        Some(Self { kind: "success", text })
+    }
+    pub fn error(text: String) -> Option<Self> {
+        Some(Self { kind: "error", text })
+    }
+}
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+pub struct LandingPage {
+    pub t: Texts,
+    pub lang: &'static str,
+    pub title: String,
+    pub footer: String,
+    pub link: String,
+    pub csrf: String,
+    pub intro: String,
+    pub explain: String,
+    pub access_code: bool,
+    pub show_code_form: bool,
+    pub notice: Option<Notice>,
+    pub draft: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub t: Texts,
+    pub lang: &'static str,
+    pub title: String,
+    pub footer: String,
+    pub link: String,
+    pub csrf: String,
+    pub subject: String,
+    pub sender: String,
+    pub body: String,
+    pub expires: String,
+    /// (heading, text) of each earlier reply.
+    pub replies: Vec<(String, String)>,
+    pub notice: Option<Notice>,
+    pub draft: String,
+}
+
+#[derive(Template)]
+#[template(path = "notice.html")]
+pub struct NoticePage {
+    pub t: Texts,
+    pub lang: &'static str,
+    pub title: String,
+    pub footer: String,
+    pub text: String,
+    pub back: Option<String>,
+}
+
+impl NoticePage {
+    pub fn new(language: Language, title_key: &str, text: String) -> Self {
+        let t = Texts(language);
+        Self {
+            lang: language.code(),
+            title: t.get(title_key),
+            footer: String::new(),
+            text,
+            back: None,
+            t,
+        }
+    }
+}
+
+pub fn render(status: StatusCode, page: &impl Template) -> Response {
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "page failed to render");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
