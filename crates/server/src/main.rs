@@ -1,1 +1,167 @@
-fn main() {}
+//! The `zegel` command: serve, worker, migrate and admin tasks.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+use std::sync::Arc;
+use tokio::sync::watch;
+use zegel_app::{NewOrganisationRequest, SystemClock};
+use zegel_domain::Language;
+use zegel_server::{Config, build_app, run_worker, start};
+
+#[derive(Parser)]
+#[command(name = "zegel", version, about = "Secure mail for organisations that handle personal data")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (and, unless embedded_worker = false, the background worker).
+    Serve,
+    /// Run only the background worker (notifications, codes, expiry).
+    Worker,
+    /// Create or update the database schema, then exit.
+    Migrate,
+    /// Set up organisations, users and API tokens.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an organisation; prints its id.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        /// An e-mail domain of the organisation itself (repeat for several).
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+        #[arg(long, default_value_t = 14)]
+        default_expiry_days: u32,
+        #[arg(long, default_value_t = 90)]
+        max_expiry_days: u32,
+    },
+    /// Create a staff user in an organisation (by id or name); prints its id.
+    CreateUser {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "nl")]
+        language: String,
+    },
+    /// Create an API token for a user; prints the token once.
+    CreateToken {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("ZEGEL_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let config = match Config::load() {
+        Ok(config) => config,
+        Err(problems) => {
+            eprintln!("zegel: the configuration has {} problem(s):", problems.len());
+            for problem in problems {
+                eprintln!("  - {problem}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("zegel: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            let running = start(&config, Arc::new(SystemClock)).await?;
+            if matches!(config.mail, zegel_server::MailConfig::DevOutbox { .. }) {
+                eprintln!("No SMTP server configured: mail goes to {}/dev/outbox", config.public_url);
+            }
+            eprintln!("Zegel is listening on http://{}", running.address);
+            shutdown_signal().await;
+            running.shutdown().await;
+        }
+        Command::Worker => {
+            let (app, _) = build_app(&config, Arc::new(SystemClock)).await?;
+            let (stop, stopped) = watch::channel(false);
+            let worker = tokio::spawn(run_worker(app, stopped));
+            shutdown_signal().await;
+            let _ = stop.send(true);
+            worker.await?;
+        }
+        Command::Migrate => {
+            zegel_store::connect(&config.database_url).await?;
+            println!("database is up to date");
+        }
+        Command::Admin(admin) => {
+            let (app, _) = build_app(&config, Arc::new(SystemClock)).await?;
+            match admin {
+                AdminCommand::CreateOrg {
+                    name,
+                    domains,
+                    default_expiry_days,
+                    max_expiry_days,
+                } => {
+                    let org = app
+                        .create_organisation(NewOrganisationRequest {
+                            name,
+                            domains,
+                            default_expiry_days,
+                            max_expiry_days,
+                        })
+                        .await?;
+                    println!("{}", org.id);
+                }
+                AdminCommand::CreateUser {
+                    org,
+                    email,
+                    name,
+                    language,
+                } => {
+                    let language = Language::from_tag(&language)
+                        .ok_or_else(|| anyhow::anyhow!("language must be nl or en"))?;
+                    println!("{}", app.create_user(&org, &email, &name, language).await?.id);
+                }
+                AdminCommand::CreateToken { user, label } => {
+                    println!("{}", app.create_api_token(&user, &label).await?.expose());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("can listen for SIGTERM");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

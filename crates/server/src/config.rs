@@ -1,0 +1,162 @@
+//! Configuration: a TOML file (`ZEGEL_CONFIG`, else `./zegel.toml` when present) overridden by
+//! `ZEGEL_*` environment variables. Every problem is collected and reported at once, so an
+//! administrator fixes a broken config in one round.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The settings as written, before validation. Field names are the TOML keys; the
+/// environment variable is the upper-case name with `ZEGEL_` in front.
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct RawConfig {
+    pub listen: Option<String>,
+    pub data_dir: Option<String>,
+    pub database_url: Option<String>,
+    pub public_url: Option<String>,
+    /// `smtp://…` or `smtps://…`; without it mail goes to the dev outbox.
+    pub smtp_url: Option<String>,
+    pub mail_from: Option<String>,
+    pub key_file: Option<String>,
+    /// The key file's content itself (for secret stores that hand out environment variables).
+    pub keys: Option<String>,
+    /// Whether `serve` also runs the background worker (default true).
+    pub embedded_worker: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub enum MailConfig {
+    Smtp { url: String, from: String },
+    DevOutbox { dir: PathBuf },
+}
+
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    File(PathBuf),
+    Inline(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub public_url: String,
+    pub mail: MailConfig,
+    pub keys: KeySource,
+    pub embedded_worker: bool,
+}
+
+impl Config {
+    /// Reads file and environment; every error found is in the returned list.
+    pub fn load() -> Result<Self, Vec<String>> {
+        let file = std::env::var("ZEGEL_CONFIG").ok();
+        let mut figment = Figment::new();
+        match &file {
+            Some(path) if !Path::new(path).exists() => {
+                return Err(vec![format!("ZEGEL_CONFIG names '{path}', which does not exist")]);
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None => figment = figment.merge(Toml::file("zegel.toml")),
+        }
+        figment = figment.merge(Env::prefixed("ZEGEL_").ignore(&["config"]));
+        let raw: RawConfig = figment
+            .extract()
+            .map_err(|error| error.into_iter().map(|e| e.to_string()).collect::<Vec<_>>())?;
+        Self::from_raw(raw)
+    }
+
+    pub fn from_raw(raw: RawConfig) -> Result<Self, Vec<String>> {
+        let mut problems = Vec::new();
+        let listen_text = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let listen = listen_text
+            .parse::<SocketAddr>()
+            .map_err(|_| problems.push(format!("listen: '{listen_text}' is not an address like 127.0.0.1:8080")))
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./zegel-data".to_owned()));
+        let database_url = raw
+            .database_url
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("zegel.db").display()));
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            problems.push("database_url: must start with sqlite: or postgres://".to_owned());
+        }
+        let public_url = raw
+            .public_url
+            .unwrap_or_else(|| format!("http://{listen}"))
+            .trim_end_matches('/')
+            .to_owned();
+        match url::Url::parse(&public_url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() && url.host().is_some() => {}
+            _ => problems.push(format!("public_url: '{public_url}' is not an http(s) URL without query")),
+        }
+        let mail = match raw.smtp_url {
+            Some(url) => {
+                if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                    problems.push("smtp_url: must start with smtp:// or smtps://".to_owned());
+                }
+                let from = raw.mail_from.unwrap_or_default();
+                if from.is_empty() {
+                    problems.push("mail_from: needed when smtp_url is set (e.g. \"Zegel <zegel@example.nl>\")".to_owned());
+                }
+                MailConfig::Smtp { url, from }
+            }
+            None => MailConfig::DevOutbox {
+                dir: data_dir.join("outbox"),
+            },
+        };
+        let keys = match (raw.keys, raw.key_file) {
+            (Some(_), Some(_)) => {
+                problems.push("keys and key_file: set only one of them".to_owned());
+                KeySource::File(PathBuf::new())
+            }
+            (Some(inline), None) => KeySource::Inline(inline),
+            (None, Some(path)) => KeySource::File(PathBuf::from(path)),
+            (None, None) => KeySource::File(data_dir.join("keys")),
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Self {
+            listen,
+            data_dir,
+            database_url,
+            public_url,
+            mail,
+            keys,
+            embedded_worker: raw.embedded_worker.unwrap_or(true),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_give_a_working_local_setup() {
+        let config = Config::from_raw(RawConfig::default()).unwrap();
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database_url, "sqlite://./zegel-data/zegel.db");
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
+        assert!(matches!(config.mail, MailConfig::DevOutbox { .. }));
+        assert!(config.embedded_worker);
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let problems = Config::from_raw(RawConfig {
+            listen: Some("localhost".into()),
+            database_url: Some("mysql://x".into()),
+            public_url: Some("ftp://x".into()),
+            smtp_url: Some("mail.example.nl".into()),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert_eq!(problems.len(), 5, "{problems:#?}");
+        for field in ["listen", "database_url", "public_url", "smtp_url", "mail_from"] {
+            assert!(problems.iter().any(|p| p.starts_with(field)), "no problem for {field}");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Wires Zegel together: configuration, database, keys, mail, the web face and the worker.
+//! The `zegel` binary and the integration tests both start the server through [`start`].
+
+pub mod config;
+mod keys;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::watch;
+use zegel_app::{App, Clock, Worker};
+use zegel_mail::{DevOutbox, MailSender, SmtpSender};
+use zegel_web::WebOptions;
+
+pub use config::{Config, MailConfig, RawConfig};
+
+/// Builds the services from the configuration: connects and migrates the database and loads
+/// (or on first start creates) the keys.
+pub async fn build_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<(App, Option<Arc<DevOutbox>>)> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let store = zegel_store::connect(&config.database_url).await?;
+    let keyring = keys::load_or_create(&config.keys, store.as_ref()).await?;
+    let (mailer, outbox): (Arc<dyn MailSender>, _) = match &config.mail {
+        MailConfig::Smtp { url, from } => (Arc::new(SmtpSender::new(url, from)?), None),
+        MailConfig::DevOutbox { dir } => {
+            let outbox = Arc::new(DevOutbox::new(dir)?);
+            (outbox.clone(), Some(outbox))
+        }
+    };
+    let app = App::new(store, Arc::new(keyring), mailer, clock, &config.public_url);
+    Ok((app, outbox))
+}
+
+/// A running server; dropping it does not stop it, [`Running::shutdown`] does.
+pub struct Running {
+    pub address: SocketAddr,
+    pub app: App,
+    stop: watch::Sender<bool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Stops accepting requests, lets running ones and the current job finish.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for task in self.tasks {
+            let _ = task.await;
+        }
+    }
+}
+
+pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let (app, dev_outbox) = build_app(config, clock).await?;
+    let https = config.public_url.starts_with("https://");
+    let router = zegel_web::router(app.clone(), WebOptions { dev_outbox, https });
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let mut tasks = Vec::new();
+    let mut server_stop = stopped.clone();
+    tasks.push(tokio::spawn(async move {
+        let serve = axum::serve(listener, router).with_graceful_shutdown(async move {
+            let _ = server_stop.wait_for(|stop| *stop).await;
+        });
+        if let Err(error) = serve.await {
+            tracing::error!(%error, "server stopped with an error");
+        }
+    }));
+    if config.embedded_worker {
+        tasks.push(tokio::spawn(run_worker(app.clone(), stopped)));
+    }
+    tracing::info!(%address, database = app.store.backend(), "zegel is listening");
+    Ok(Running {
+        address,
+        app,
+        stop,
+        tasks,
+    })
+}
+
+pub async fn run_worker(app: App, mut stopped: watch::Receiver<bool>) {
+    Worker::new(app)
+        .run(async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        })
+        .await;
+}
