@@ -1,1 +1,1 @@
-
+//! This package holds only the end-to-end tests in `api/`.

@@ -28,6 +28,7 @@ pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, Verifica
 pub use sent::{DeliveryStatus, MessageDetail, MessageSummary, ThreadReply};
 pub use worker::Worker;
 pub use zegel_crypto::Token;
+pub use zegel_domain::Language;
 pub use zegel_store::User;
 
 /// Everything a service needs, cheap to clone into each request.

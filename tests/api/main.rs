@@ -1,0 +1,11 @@
+//! End-to-end tests of Zegel: each starts the real server with a fresh database and a real
+//! SMTP server, and most run on both SQLite and PostgreSQL.
+
+mod support;
+
+mod api_contract;
+mod expiry_and_revocation;
+mod jobs;
+mod keys_and_storage;
+mod portal_flow;
+mod verification_rules;

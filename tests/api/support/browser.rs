@@ -1,0 +1,111 @@
+//! A small browser for the portal: keeps cookies as a browser would (including `Secure`
+//! ones on this loopback origin), follows no redirects by itself, reads CSRF fields.
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_LANGUAGE, COOKIE, LOCATION, SET_COOKIE};
+use std::collections::BTreeMap;
+
+pub struct Browser {
+    client: reqwest::Client,
+    pub cookies: BTreeMap<String, String>,
+    /// Every Set-Cookie header seen, to check cookie attributes.
+    pub set_cookie_headers: Vec<String>,
+    pub language: Option<String>,
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub body: String,
+    pub location: Option<String>,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Page {
+    pub fn csrf(&self) -> String {
+        let marker = r#"name="csrf" value=""#;
+        let start = self.body.find(marker).expect("a CSRF field on the page") + marker.len();
+        self.body[start..].split('"').next().unwrap().to_owned()
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.body.contains(text)
+    }
+}
+
+impl Default for Browser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Browser {
+    pub fn new() -> Self {
+        Self {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: BTreeMap::new(),
+            set_cookie_headers: Vec::new(),
+            language: None,
+        }
+    }
+
+    pub fn with_language(mut self, accept_language: &str) -> Self {
+        self.language = Some(accept_language.to_owned());
+        self
+    }
+
+    fn prepare(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let mut request = request;
+        if !self.cookies.is_empty() {
+            let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            request = request.header(COOKIE, header.join("; "));
+        }
+        if let Some(language) = &self.language {
+            request = request.header(ACCEPT_LANGUAGE, language);
+        }
+        request
+    }
+
+    async fn finish(&mut self, response: reqwest::Response) -> Page {
+        for value in response.headers().get_all(SET_COOKIE) {
+            let text = value.to_str().unwrap().to_owned();
+            let pair = text.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            self.cookies.insert(name.trim().to_owned(), value.trim().to_owned());
+            self.set_cookie_headers.push(text);
+        }
+        let status = response.status();
+        let headers = response.headers().clone();
+        let location = headers.get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        Page {
+            status,
+            location,
+            headers,
+            body: response.text().await.unwrap(),
+        }
+    }
+
+    pub async fn get(&mut self, url: &str) -> Page {
+        let response = self.prepare(self.client.get(url)).send().await.unwrap();
+        self.finish(response).await
+    }
+
+    pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
+        let response = self.prepare(self.client.post(url).form(form)).send().await.unwrap();
+        self.finish(response).await
+    }
+
+    /// Posts a form and follows a redirect back to the same origin, as a browser does.
+    pub async fn submit(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
+        let page = self.post(url, form).await;
+        match &page.location {
+            Some(location) => {
+                let origin = &url[..url.find("/m/").expect("a portal URL")];
+                self.get(&format!("{origin}{location}")).await
+            }
+            None => page,
+        }
+    }
+}

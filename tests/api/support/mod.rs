@@ -1,0 +1,223 @@
+//! `spawn_app`: the real Zegel server on a free port with a fresh database (SQLite file or a
+//! new PostgreSQL database), a real SMTP server, a controllable clock and a worker that the
+//! test runs when it wants jobs done.
+
+pub mod browser;
+pub mod smtp;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use zegel_app::{App, ManualClock, NewOrganisationRequest, Worker};
+use zegel_server::{RawConfig, Running};
+
+pub use browser::{Browser, Page};
+pub use smtp::{ReceivedMail, SmtpSink};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one test per backend from `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::support::Backend::Sqlite).await
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::support::Backend::Postgres).await
+                }
+            }
+        )*
+    };
+}
+
+pub const SENDER: &str = "anne@zorg.example";
+
+pub struct TestApp {
+    pub base_url: String,
+    pub app: App,
+    pub clock: ManualClock,
+    pub worker: Worker,
+    pub smtp: SmtpSink,
+    pub token: String,
+    pub data_dir: tempfile::TempDir,
+    pub database_url: String,
+    pub backend: Backend,
+    http: reqwest::Client,
+    running: Option<Running>,
+}
+
+/// The server for PostgreSQL tests; each test gets its own new database on it.
+fn postgres_admin_url() -> String {
+    std::env::var("ZEGEL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+async fn fresh_database(backend: Backend, data_dir: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}", data_dir.join("zegel.db").display()),
+        Backend::Postgres => {
+            use sqlx::Connection;
+            let admin = postgres_admin_url();
+            let mut connection = sqlx::PgConnection::connect(&admin)
+                .await
+                .expect("PostgreSQL on 127.0.0.1:5432 (or ZEGEL_TEST_POSTGRES_URL) is needed for the tests");
+            let name = format!("zegel_test_{}", uuid::Uuid::new_v4().simple());
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut connection)
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').unwrap().0;
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(backend, data_dir.path()).await;
+    spawn_with(backend, data_dir, database_url).await
+}
+
+async fn spawn_with(backend: Backend, data_dir: tempfile::TempDir, database_url: String) -> TestApp {
+    let smtp = SmtpSink::start();
+    let port = smtp::free_port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    let config = zegel_server::Config::from_raw(RawConfig {
+        listen: Some(format!("127.0.0.1:{port}")),
+        data_dir: Some(data_dir.path().display().to_string()),
+        database_url: Some(database_url.clone()),
+        public_url: Some(base_url.clone()),
+        smtp_url: Some(smtp.url()),
+        mail_from: Some("Zegel <zegel@zorg.example>".into()),
+        embedded_worker: Some(false),
+        ..RawConfig::default()
+    })
+    .unwrap();
+    let clock = ManualClock::new(now());
+    let running = zegel_server::start(&config, Arc::new(clock.clone())).await.unwrap();
+    let app = running.app.clone();
+    app.create_organisation(NewOrganisationRequest {
+        name: "Zorg & Welzijn".into(),
+        domains: vec!["zorg.example".into()],
+        default_expiry_days: 14,
+        max_expiry_days: 30,
+    })
+    .await
+    .unwrap();
+    app.create_user("Zorg & Welzijn", SENDER, "Anne Bakker", zegel_app::Language::En)
+        .await
+        .unwrap();
+    let token = app.create_api_token(SENDER, "tests").await.unwrap().expose().to_owned();
+    TestApp {
+        base_url,
+        worker: Worker::new(app.clone()),
+        app,
+        clock,
+        smtp,
+        token,
+        data_dir,
+        database_url,
+        backend,
+        http: reqwest::Client::new(),
+        running: Some(running),
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+impl TestApp {
+    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    /// Sends a message through the API and fails the test unless it is accepted.
+    pub async fn send(&self, body: Value) -> Value {
+        let (status, sent) = self.api(reqwest::Method::POST, "/api/v1/messages", Some(body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{sent}");
+        sent
+    }
+
+    /// A simple message to one external recipient verified by e-mail code.
+    pub async fn send_simple(&self, to: &str, subject: &str, body: &str) -> Value {
+        self.send(json!({"subject": subject, "body": body, "to": [{"email": to}]})).await
+    }
+
+    pub async fn message(&self, id: &str) -> Value {
+        let (status, detail) = self.api(reqwest::Method::GET, &format!("/api/v1/messages/{id}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{detail}");
+        detail
+    }
+
+    /// Runs every due job, as the worker would.
+    pub async fn run_jobs(&self) -> usize {
+        self.worker.run_due_jobs().await.unwrap()
+    }
+
+    /// Sends, delivers the notification and returns the link it carries.
+    pub async fn send_and_notify(&self, to: &str, subject: &str, body: &str) -> (Value, String) {
+        let sent = self.send_simple(to, subject, body).await;
+        self.run_jobs().await;
+        let link = self.smtp.only_mail_to(to).portal_link();
+        (sent, link)
+    }
+
+    /// Verifies with an e-mail code through the portal; the browser then holds a session.
+    pub async fn verify_by_email(&self, browser: &mut Browser, link: &str, to: &str) -> Page {
+        let landing = browser.get(link).await;
+        let before = self.smtp.received_by(to).len();
+        browser.post(&format!("{link}/code"), &[("csrf", &landing.csrf())]).await;
+        self.run_jobs().await;
+        let mails = self.smtp.received_by(to);
+        assert_eq!(mails.len(), before + 1, "one code mail expected");
+        let code = mails.last().unwrap().code();
+        let page = browser
+            .submit(&format!("{link}/verify"), &[("csrf", &landing.csrf()), ("code", &code)])
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        page
+    }
+
+    /// Stops the server and starts it again on the same data, as after a restart.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        if let Some(running) = self.running.take() {
+            running.shutdown().await;
+        }
+        let config = zegel_server::Config::from_raw(RawConfig {
+            data_dir: Some(self.data_dir.path().display().to_string()),
+            database_url: Some(self.database_url.clone()),
+            listen: Some("127.0.0.1:0".into()),
+            embedded_worker: Some(false),
+            ..RawConfig::default()
+        })
+        .unwrap();
+        let running = zegel_server::start(&config, Arc::new(self.clock.clone())).await?;
+        self.app = running.app.clone();
+        self.worker = Worker::new(self.app.clone());
+        self.running = Some(running);
+        Ok(())
+    }
+}

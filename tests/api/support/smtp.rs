@@ -1,0 +1,153 @@
+//! A real SMTP server for the tests: aiosmtpd (Python) writing every accepted message into a
+//! maildir, read back and parsed with mail-parser.
+
+use mail_parser::MessageParser;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct SmtpSink {
+    pub port: u16,
+    maildir: tempfile::TempDir,
+    process: Child,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReceivedMail {
+    pub to: String,
+    pub from: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+    pub message_id: String,
+}
+
+impl ReceivedMail {
+    /// The first portal link in the text part.
+    pub fn portal_link(&self) -> String {
+        let start = self.text.find("/m/").expect("a portal link in the mail");
+        let begin = self.text[..start].rfind("http").expect("an absolute link");
+        let rest = &self.text[begin..];
+        rest.split_whitespace().next().unwrap().to_owned()
+    }
+
+    /// The 6-digit code in a code e-mail.
+    pub fn code(&self) -> String {
+        self.text
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|part| part.len() == 6)
+            .expect("a 6-digit code in the mail")
+            .to_owned()
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn spawn_server(port: u16, maildir: &std::path::Path) -> Child {
+    let process = Command::new("python3")
+        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        .arg(maildir.join("mail"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 with aiosmtpd is needed for the tests (pip install aiosmtpd)");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "aiosmtpd did not start; is it installed? (pip install aiosmtpd)");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    process
+}
+
+impl SmtpSink {
+    pub fn start() -> Self {
+        let maildir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let process = spawn_server(port, maildir.path());
+        Self { port, maildir, process }
+    }
+
+    /// Takes the server down, as a mail server outage would.
+    pub fn stop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+
+    /// Brings it back on the same port, keeping what it received before.
+    pub fn start_again(&mut self) {
+        self.process = spawn_server(self.port, self.maildir.path());
+    }
+
+    pub fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    fn files(&self) -> Vec<PathBuf> {
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(self.maildir.path().join("mail/new"))
+            .map(|dir| {
+                dir.filter_map(Result::ok)
+                    .map(|e| (e.metadata().unwrap().modified().unwrap(), e.path()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files.into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// Every message received so far, oldest first.
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.files().iter().map(|path| parse(&std::fs::read(path).unwrap())).collect()
+    }
+
+    pub fn received_by(&self, to: &str) -> Vec<ReceivedMail> {
+        self.received().into_iter().filter(|m| m.to == to).collect()
+    }
+
+    /// The only message to `to` so far; fails when there is none or more than one.
+    pub fn only_mail_to(&self, to: &str) -> ReceivedMail {
+        let mails = self.received_by(to);
+        assert_eq!(mails.len(), 1, "expected exactly one mail to {to}, got {mails:#?}");
+        mails.into_iter().next().unwrap()
+    }
+
+    /// Raw bytes of every stored message, for scanning.
+    pub fn raw(&self) -> Vec<Vec<u8>> {
+        self.files().iter().map(|p| std::fs::read(p).unwrap()).collect()
+    }
+}
+
+fn parse(raw: &[u8]) -> ReceivedMail {
+    let message = MessageParser::default().parse(raw).expect("a parseable mail");
+    let address = |list: Option<&mail_parser::Address>| {
+        list.and_then(|a| a.first())
+            .and_then(|a| a.address())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    ReceivedMail {
+        to: address(message.to()),
+        from: message
+            .from()
+            .and_then(|a| a.first())
+            .and_then(|a| a.name())
+            .unwrap_or_default()
+            .to_owned(),
+        subject: message.subject().unwrap_or_default().to_owned(),
+        text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+        html: message.body_html(0).map(|t| t.into_owned()),
+        message_id: message.message_id().unwrap_or_default().to_owned(),
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
