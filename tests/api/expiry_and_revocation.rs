@@ -23,22 +23,31 @@ async fn the_worker_shreds_expired_messages_and_the_portal_says_so(backend: Back
     let id = sent["id"].as_str().unwrap();
     app.run_jobs().await;
     let link = app.smtp.only_mail_to(to).portal_link();
-    let mut browser = Browser::new().with_language("en");
-    app.verify_by_email(&mut browser, &link, to).await;
 
-    app.clock.advance(86_400 - 60);
+    // The recipient opens the message shortly before it expires, and still has it open then.
+    app.clock.advance(86_400 - 300);
     assert!(app.worker.expire_messages().await.unwrap().is_empty());
-    app.clock.advance(120);
-    assert_eq!(app.worker.expire_messages().await.unwrap(), vec![id.to_owned()]);
+    let mut browser = Browser::new().with_language("en");
+    let page = app.verify_by_email(&mut browser, &link, to).await;
+    assert!(page.contains("Alleen vandaag"));
+    app.clock.advance(600);
+    let page = browser.get(&link).await;
+    assert_eq!(page.status, 410, "expired the moment its time passed, before any sweep");
+    assert!(page.contains("This message has expired"), "{}", page.body);
+    assert!(!page.contains("Alleen vandaag"));
 
+    assert_eq!(app.worker.expire_messages().await.unwrap(), vec![id.to_owned()]);
     let stored = app.app.store.message(id).await.unwrap().unwrap();
     assert_eq!(stored.state, "expired");
     assert!(stored.wrapped_dek.is_none() && stored.subject_ct.is_none() && stored.body_ct.is_none());
-
     let page = browser.get(&link).await;
-    assert_eq!(page.status, 410);
     assert!(page.contains("This message has expired"), "{}", page.body);
-    assert!(!page.contains("Alleen vandaag"));
+
+    // Someone without a session gets the uniform page, which names expiry as a reason.
+    let stranger = Browser::new().with_language("en").get(&link).await;
+    assert_eq!(stranger.status, 404);
+    assert!(stranger.contains("Messages are available for a limited time"));
+
     let detail = app.message(id).await;
     assert_eq!(detail["state"], "expired");
     assert!(detail["subject"].is_null() && detail["body"].is_null());

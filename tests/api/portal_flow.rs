@@ -21,13 +21,15 @@ async fn recipient_reads_and_replies_with_an_email_code(backend: Backend) {
         .await;
     let message_id = sent["id"].as_str().unwrap();
 
-    // The notification names sender and organisation, carries a button, and no content.
+    // The notification (Dutch, the default for a new recipient) names sender and
+    // organisation, carries a button, and none of the content.
     let notification = app.smtp.only_mail_to(to);
-    assert_eq!(notification.subject, "Anne Bakker sent you a secure message");
-    assert!(notification.text.contains("Zorg & Welzijn"));
+    assert_eq!(notification.subject, "Anne Bakker heeft u een beveiligd bericht gestuurd");
+    assert_eq!(notification.from, "Anne Bakker (Zorg & Welzijn)");
+    assert!(notification.text.contains("Anne Bakker van Zorg & Welzijn"));
     assert!(!notification.text.contains("uitslag") && !notification.text.contains("Uitslag"));
     let html = notification.html.as_deref().unwrap();
-    assert!(html.contains(&format!("href=\"{link}\"")) && html.contains("Open message"));
+    assert!(html.contains(&format!("href=\"{link}\"")) && html.contains("Bericht openen"));
 
     let mut browser = Browser::new().with_language("en");
     let page = app.verify_by_email(&mut browser, &link, to).await;

@@ -195,7 +195,7 @@ async fn the_session_cookie_is_strict_and_ends_after_thirty_idle_minutes(backend
     app.verify_by_email(&mut again, &link, to).await;
     assert_ne!(first, again.cookies["__Host-zegel-session"]);
 
-    app.clock.advance(29 * 60);
+    app.clock.advance(28 * 60);
     assert!(browser.get(&link).await.contains("Inhoud 123"));
     app.clock.advance(31 * 60);
     let expired = browser.get(&link).await;

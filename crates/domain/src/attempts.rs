@@ -30,13 +30,14 @@ impl Default for AttemptPolicy {
 }
 
 impl AttemptPolicy {
-    /// Escalating waits: every fifth failure adds a longer pause; the twentieth locks.
+    /// Escalating waits: after every fifth failure a longer pause (1 minute, 15 minutes,
+    /// 1 hour); the twentieth failure locks.
     pub fn after_failure(&self, failures: i64, now: UnixTime) -> FailureConsequence {
         match failures {
             f if f >= 20 => FailureConsequence::Locked,
-            f if f >= 15 => FailureConsequence::WaitUntil(now + 3600),
-            f if f >= 10 => FailureConsequence::WaitUntil(now + 900),
-            f if f >= 5 => FailureConsequence::WaitUntil(now + 60),
+            15 => FailureConsequence::WaitUntil(now + 3600),
+            10 => FailureConsequence::WaitUntil(now + 900),
+            5 => FailureConsequence::WaitUntil(now + 60),
             _ => FailureConsequence::TryAgain,
         }
     }
@@ -51,8 +52,11 @@ mod tests {
         let policy = AttemptPolicy::default();
         assert_eq!(policy.after_failure(4, 0), FailureConsequence::TryAgain);
         assert_eq!(policy.after_failure(5, 0), FailureConsequence::WaitUntil(60));
+        assert_eq!(policy.after_failure(6, 0), FailureConsequence::TryAgain);
         assert_eq!(policy.after_failure(10, 0), FailureConsequence::WaitUntil(900));
         assert_eq!(policy.after_failure(15, 0), FailureConsequence::WaitUntil(3600));
+        assert_eq!(policy.after_failure(19, 0), FailureConsequence::TryAgain);
         assert_eq!(policy.after_failure(20, 0), FailureConsequence::Locked);
+        assert_eq!(policy.after_failure(21, 0), FailureConsequence::Locked);
     }
 }

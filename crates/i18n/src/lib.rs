@@ -52,6 +52,13 @@ impl Texts {
         text_with(self.0, key, &[(name, value)])
     }
 
+    /// With a number, so Fluent picks the plural form ("1 minute", "15 minutes"). Codes and
+    /// other digit strings go through [`Texts::with`], which keeps leading zeros.
+    pub fn count(&self, key: &str, name: &'static str, number: i64) -> String {
+        let args = HashMap::from([(Cow::Borrowed(name), FluentValue::from(number))]);
+        LOCALES.lookup_with_args(&identifier(self.0), key, &args)
+    }
+
     pub fn language(&self) -> Language {
         self.0
     }
@@ -87,6 +94,15 @@ mod tests {
             nl.symmetric_difference(&en).collect::<Vec<_>>(),
             Vec::<&String>::new()
         );
+    }
+
+    #[test]
+    fn counts_pick_the_plural_form_and_digit_strings_keep_leading_zeros() {
+        let t = Texts(Language::En);
+        assert!(t.count("portal-wait", "minutes", 1).ends_with("in 1 minute."));
+        assert!(t.count("portal-wait", "minutes", 15).ends_with("in 15 minutes."));
+        assert!(Texts(Language::Nl).count("portal-wait", "minutes", 1).ends_with("over 1 minuut opnieuw proberen."));
+        assert_eq!(text_with(Language::En, "mail-code-body", &[("code", "012345")]), "Your code is: 012345");
     }
 
     #[test]

@@ -52,6 +52,7 @@ pub struct TestApp {
     pub data_dir: tempfile::TempDir,
     pub database_url: String,
     pub backend: Backend,
+    config: zegel_server::Config,
     http: reqwest::Client,
     running: Option<Running>,
 }
@@ -127,6 +128,7 @@ async fn spawn_with(backend: Backend, data_dir: tempfile::TempDir, database_url:
         data_dir,
         database_url,
         backend,
+        config,
         http: reqwest::Client::new(),
         running: Some(running),
     }
@@ -206,15 +208,7 @@ impl TestApp {
         if let Some(running) = self.running.take() {
             running.shutdown().await;
         }
-        let config = zegel_server::Config::from_raw(RawConfig {
-            data_dir: Some(self.data_dir.path().display().to_string()),
-            database_url: Some(self.database_url.clone()),
-            listen: Some("127.0.0.1:0".into()),
-            embedded_worker: Some(false),
-            ..RawConfig::default()
-        })
-        .unwrap();
-        let running = zegel_server::start(&config, Arc::new(self.clock.clone())).await?;
+        let running = zegel_server::start(&self.config, Arc::new(self.clock.clone())).await?;
         self.app = running.app.clone();
         self.worker = Worker::new(self.app.clone());
         self.running = Some(running);

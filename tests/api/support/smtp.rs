@@ -1,5 +1,5 @@
-//! A real SMTP server for the tests: aiosmtpd (Python) writing every accepted message into a
-//! maildir, read back and parsed with mail-parser.
+//! A real SMTP server for the tests: aiosmtpd (Python, `tests/smtp_sink.py`) storing every
+//! accepted message as a numbered file, read back in arrival order and parsed with mail-parser.
 
 use mail_parser::MessageParser;
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ impl ReceivedMail {
         self.text
             .split(|c: char| !c.is_ascii_digit())
             .find(|part| part.len() == 6)
-            .expect("a 6-digit code in the mail")
+            .unwrap_or_else(|| panic!("no 6-digit code in {self:#?}"))
             .to_owned()
     }
 }
@@ -50,9 +50,11 @@ pub fn free_port() -> u16 {
 }
 
 fn spawn_server(port: u16, maildir: &std::path::Path) -> Child {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp_sink.py");
     let process = Command::new("python3")
-        .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(maildir.join("mail"))
+        .arg(script)
+        .arg(port.to_string())
+        .arg(maildir)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -89,15 +91,14 @@ impl SmtpSink {
     }
 
     fn files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(self.maildir.path().join("mail/new"))
-            .map(|dir| {
-                dir.filter_map(Result::ok)
-                    .map(|e| (e.metadata().unwrap().modified().unwrap(), e.path()))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.maildir.path())
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
         files.sort();
-        files.into_iter().map(|(_, p)| p).collect()
+        files
     }
 
     /// Every message received so far, oldest first.

@@ -36,7 +36,10 @@ portal-check-spam = No e-mail after a few minutes? Check your spam folder, or as
 portal-wrong-code = That code is not right. Please check it and try again.
 portal-code-expired = This code has expired or was entered wrongly too often. Please ask for a new code.
 portal-no-code-yet = Please ask for a code first.
-portal-wait = Too many wrong attempts. You can try again in { $minutes } minutes.
+portal-wait = Too many wrong attempts. { $minutes ->
+    [one] You can try again in 1 minute.
+   *[other] You can try again in { $minutes } minutes.
+}
 portal-locked = Too many wrong attempts. To protect you, this message is now locked. Please ask { $sender } to unlock it.
 portal-unavailable-title = This message is not available
 portal-unavailable = This link does not work (any more). Messages are available for a limited time, and senders can withdraw them. If you still need the message, ask the sender to send it again.

@@ -36,7 +36,10 @@ portal-check-spam = Na een paar minuten nog geen e-mail? Kijk in uw map met onge
 portal-wrong-code = Die code klopt niet. Controleer de code en probeer het opnieuw.
 portal-code-expired = Deze code is verlopen of te vaak verkeerd ingevuld. Vraag een nieuwe code aan.
 portal-no-code-yet = Vraag eerst een code aan.
-portal-wait = Te vaak een verkeerde code. U kunt het over { $minutes } minuten opnieuw proberen.
+portal-wait = Te vaak een verkeerde code. { $minutes ->
+    [one] U kunt het over 1 minuut opnieuw proberen.
+   *[other] U kunt het over { $minutes } minuten opnieuw proberen.
+}
 portal-locked = Te vaak een verkeerde code. Voor uw veiligheid is dit bericht nu geblokkeerd. Vraag { $sender } om het te deblokkeren.
 portal-unavailable-title = Dit bericht is niet beschikbaar
 portal-unavailable = Deze link werkt niet (meer). Berichten zijn een beperkte tijd beschikbaar en afzenders kunnen ze intrekken. Hebt u het bericht nog nodig? Vraag de afzender het opnieuw te sturen.

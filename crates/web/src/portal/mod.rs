@@ -237,7 +237,7 @@ async fn send_code(
                 }
                 CodeRequestOutcome::RecentlySent { .. } => Notice::info(t.get("portal-code-recent")),
                 CodeRequestOutcome::NotApplicable => None,
-                CodeRequestOutcome::Wait { minutes } => Notice::error(t.with("portal-wait", "minutes", &minutes.to_string())),
+                CodeRequestOutcome::Wait { minutes } => Notice::error(t.count("portal-wait", "minutes", minutes)),
                 CodeRequestOutcome::Locked { sender_name } => Notice::error(t.with("portal-locked", "sender", &sender_name)),
             },
             None,
@@ -257,31 +257,24 @@ async fn verify(
         return visit.form_expired();
     }
     let outcome = match visit.app.verify(&visit.link, &form.code).await {
-        Ok(outcome) => outcome,
-        Err(error) => return visit.failure(error),
-    };
-    let key = match outcome {
-        VerifyOutcome::Verified(session) => {
+        Ok(VerifyOutcome::Verified(session)) => {
             let jar = cookies::with_session(visit.jar, &session);
             return (jar, Redirect::to(&format!("/m/{}", visit.link))).into_response();
         }
-        VerifyOutcome::WrongCode => ("portal-wrong-code", None),
-        VerifyOutcome::CodeExpired => ("portal-code-expired", None),
-        VerifyOutcome::NoCodeYet => ("portal-no-code-yet", None),
-        VerifyOutcome::Wait { minutes } => ("portal-wait", Some(("minutes", minutes.to_string()))),
-        VerifyOutcome::Locked { sender_name } => ("portal-locked", Some(("sender", sender_name))),
+        Ok(outcome) => outcome,
+        Err(error) => return visit.failure(error),
     };
-    visit
-        .landing(
-            move |t, _| {
-                Notice::error(match &key.1 {
-                    Some((name, value)) => t.with(key.0, name, value),
-                    None => t.get(key.0),
-                })
-            },
-            None,
-        )
-        .await
+    let explain = move |t: &Texts, _: &Landing| {
+        Notice::error(match outcome {
+            VerifyOutcome::Verified(_) => unreachable!("handled above"),
+            VerifyOutcome::WrongCode => t.get("portal-wrong-code"),
+            VerifyOutcome::CodeExpired => t.get("portal-code-expired"),
+            VerifyOutcome::NoCodeYet => t.get("portal-no-code-yet"),
+            VerifyOutcome::Wait { minutes } => t.count("portal-wait", "minutes", minutes),
+            VerifyOutcome::Locked { sender_name } => t.with("portal-locked", "sender", &sender_name),
+        })
+    };
+    visit.landing(explain, None).await
 }
 
 async fn reply(
