@@ -17,7 +17,11 @@ async fn the_api_needs_a_valid_token(backend: Backend) {
     let app = spawn_app(backend).await;
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/messages", app.base_url);
-    for auth in [None, Some("Bearer nonsense"), Some(&*format!("Bearer {}", "A".repeat(43)))] {
+    for auth in [
+        None,
+        Some("Bearer nonsense"),
+        Some(&*format!("Bearer {}", "A".repeat(43))),
+    ] {
         let mut request = client.get(&url);
         if let Some(auth) = auth {
             request = request.header("authorization", auth);
@@ -64,7 +68,10 @@ async fn invalid_requests_list_every_problem_and_store_nothing(backend: Backend)
         "cc[0]: n@example.nl appears more than once",
     ];
     for expectation in expected {
-        assert!(problems.iter().any(|p| p.starts_with(expectation)), "missing '{expectation}' in {problems:#?}");
+        assert!(
+            problems.iter().any(|p| p.starts_with(expectation)),
+            "missing '{expectation}' in {problems:#?}"
+        );
     }
     assert_eq!(problems.len(), expected.len(), "{problems:#?}");
     let (_, list) = app.api(Method::GET, "/api/v1/messages", None).await;
@@ -92,10 +99,19 @@ async fn senders_see_only_their_own_messages(backend: Backend) {
     assert_eq!(list[0]["recipients"][0]["email"], "p@example.nl");
 
     app.app
-        .create_user("Zorg & Welzijn", "bert@zorg.example", "Bert", zegel_app::Language::Nl)
+        .create_user(
+            "Zorg & Welzijn",
+            "bert@zorg.example",
+            "Bert",
+            zegel_app::Language::Nl,
+        )
         .await
         .unwrap();
-    let other = app.app.create_api_token("bert@zorg.example", "t").await.unwrap();
+    let other = app
+        .app
+        .create_api_token("bert@zorg.example", "t")
+        .await
+        .unwrap();
     let client = reqwest::Client::new();
     for (method, path) in [
         (Method::GET, format!("/api/v1/messages/{id}")),
@@ -131,13 +147,22 @@ async fn openapi_document_and_probes_are_served() {
         .json()
         .await
         .unwrap();
-    for path in ["/api/v1/messages", "/api/v1/messages/{id}", "/api/v1/messages/{id}/revoke"] {
-        assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    for path in [
+        "/api/v1/messages",
+        "/api/v1/messages/{id}",
+        "/api/v1/messages/{id}/revoke",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
     }
     assert!(doc["components"]["schemas"]["SendRequest"].is_object());
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     for probe in ["/healthz", "/readyz"] {
-        let response = reqwest::get(format!("{}{probe}", app.base_url)).await.unwrap();
+        let response = reqwest::get(format!("{}{probe}", app.base_url))
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
 }

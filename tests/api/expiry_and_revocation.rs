@@ -32,14 +32,22 @@ async fn the_worker_shreds_expired_messages_and_the_portal_says_so(backend: Back
     assert!(page.contains("Alleen vandaag"));
     app.clock.advance(600);
     let page = browser.get(&link).await;
-    assert_eq!(page.status, 410, "expired the moment its time passed, before any sweep");
+    assert_eq!(
+        page.status, 410,
+        "expired the moment its time passed, before any sweep"
+    );
     assert!(page.contains("This message has expired"), "{}", page.body);
     assert!(!page.contains("Alleen vandaag"));
 
-    assert_eq!(app.worker.expire_messages().await.unwrap(), vec![id.to_owned()]);
+    assert_eq!(
+        app.worker.expire_messages().await.unwrap(),
+        vec![id.to_owned()]
+    );
     let stored = app.app.store.message(id).await.unwrap().unwrap();
     assert_eq!(stored.state, "expired");
-    assert!(stored.wrapped_dek.is_none() && stored.subject_ct.is_none() && stored.body_ct.is_none());
+    assert!(
+        stored.wrapped_dek.is_none() && stored.subject_ct.is_none() && stored.body_ct.is_none()
+    );
     let page = browser.get(&link).await;
     assert!(page.contains("This message has expired"), "{}", page.body);
 
@@ -63,10 +71,13 @@ async fn revoking_ends_access_for_every_recipient_at_once(backend: Backend) {
     app.run_jobs().await;
     let link = app.smtp.only_mail_to("h1@example.nl").portal_link();
     let mut browser = Browser::new().with_language("en");
-    app.verify_by_email(&mut browser, &link, "h1@example.nl").await;
+    app.verify_by_email(&mut browser, &link, "h1@example.nl")
+        .await;
     let csrf = browser.get(&link).await.csrf();
 
-    let (status, revoked) = app.api(Method::POST, &format!("/api/v1/messages/{id}/revoke"), None).await;
+    let (status, revoked) = app
+        .api(Method::POST, &format!("/api/v1/messages/{id}/revoke"), None)
+        .await;
     assert_eq!(status, 200, "{revoked}");
     assert_eq!(revoked["state"], "revoked");
     assert_eq!(revoked["recipients"].as_array().unwrap().len(), 3);
@@ -74,7 +85,12 @@ async fn revoking_ends_access_for_every_recipient_at_once(backend: Backend) {
     let page = browser.get(&link).await;
     assert_eq!(page.status, 410);
     assert!(page.contains("The sender revoked access"), "{}", page.body);
-    let reply = browser.post(&format!("{link}/reply"), &[("csrf", &csrf), ("body", "Nog een vraag")]).await;
+    let reply = browser
+        .post(
+            &format!("{link}/reply"),
+            &[("csrf", &csrf), ("body", "Nog een vraag")],
+        )
+        .await;
     assert_eq!(reply.status, 410);
     for other in ["h2@example.nl", "h3@example.nl"] {
         let other_link = app.smtp.only_mail_to(other).portal_link();
@@ -82,7 +98,9 @@ async fn revoking_ends_access_for_every_recipient_at_once(backend: Backend) {
     }
     let stored = app.app.store.message(id).await.unwrap().unwrap();
     assert!(stored.wrapped_dek.is_none());
-    let (again, _) = app.api(Method::POST, &format!("/api/v1/messages/{id}/revoke"), None).await;
+    let (again, _) = app
+        .api(Method::POST, &format!("/api/v1/messages/{id}/revoke"), None)
+        .await;
     assert_eq!(again, 409);
 }
 
@@ -95,8 +113,15 @@ async fn unusable_links_all_get_the_same_answer_before_verification(backend: Bac
     app.run_jobs().await;
     let revoked_link = app.smtp.only_mail_to("i1@example.nl").portal_link();
     let expired_link = app.smtp.only_mail_to("i2@example.nl").portal_link();
-    app.api(Method::POST, &format!("/api/v1/messages/{}/revoke", revoked["id"].as_str().unwrap()), None)
-        .await;
+    app.api(
+        Method::POST,
+        &format!(
+            "/api/v1/messages/{}/revoke",
+            revoked["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
     app.clock.advance(2 * 86_400);
     app.worker.expire_messages().await.unwrap();
     let _ = expired;
@@ -110,9 +135,14 @@ async fn unusable_links_all_get_the_same_answer_before_verification(backend: Bac
     }
     assert_eq!(answers[0].0, 404);
     assert!(answers[0].1.contains("This message is not available"));
-    assert!(answers.iter().all(|a| a == &answers[0]), "answers differ: {answers:#?}");
+    assert!(
+        answers.iter().all(|a| a == &answers[0]),
+        "answers differ: {answers:#?}"
+    );
     // Posting to an unusable link sends nothing either.
     let mut browser = Browser::new();
-    let csrf = browser.get(&format!("{}/m/{}", app.base_url, "B".repeat(43))).await;
+    let csrf = browser
+        .get(&format!("{}/m/{}", app.base_url, "B".repeat(43)))
+        .await;
     assert_eq!(csrf.status, 404);
 }

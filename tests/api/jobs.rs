@@ -15,11 +15,21 @@ async fn a_job_claimed_by_a_crashed_worker_is_delivered_after_its_lease(backend:
     let app = spawn_app(backend).await;
     let to = "j@example.nl";
     let sent = app.send_simple(to, "S", "B").await;
-    assert_eq!(app.app.store.pending_jobs().await.unwrap(), 1, "the notification job is stored with the message");
+    assert_eq!(
+        app.app.store.pending_jobs().await.unwrap(),
+        1,
+        "the notification job is stored with the message"
+    );
 
     // A worker claims the job and dies before finishing it.
     let now = app.clock.now();
-    let claimed = app.app.store.claim_job(now, 300).await.unwrap().expect("a job to claim");
+    let claimed = app
+        .app
+        .store
+        .claim_job(now, 300)
+        .await
+        .unwrap()
+        .expect("a job to claim");
     assert_eq!(claimed.kind, "notify");
     drop(claimed);
 
@@ -30,7 +40,13 @@ async fn a_job_claimed_by_a_crashed_worker_is_delivered_after_its_lease(backend:
     app.clock.advance(301);
     assert_eq!(app.run_jobs().await, 1);
     let mail = app.smtp.only_mail_to(to);
-    assert_eq!(mail.message_id, format!("notify.{}@zegel", sent["recipients"][0]["delivery_id"].as_str().unwrap()));
+    assert_eq!(
+        mail.message_id,
+        format!(
+            "notify.{}@zegel",
+            sent["recipients"][0]["delivery_id"].as_str().unwrap()
+        )
+    );
     assert_eq!(app.app.store.pending_jobs().await.unwrap(), 0);
 
     // Running the workers again sends nothing twice.

@@ -21,7 +21,11 @@ fn database_bytes(app: &crate::support::TestApp) -> Vec<u8> {
                 .args(["--data-only", &app.database_url])
                 .output()
                 .expect("pg_dump is needed to scan the PostgreSQL database");
-            assert!(dump.status.success(), "{}", String::from_utf8_lossy(&dump.stderr));
+            assert!(
+                dump.status.success(),
+                "{}",
+                String::from_utf8_lossy(&dump.stderr)
+            );
             assert!(dump.stdout.len() > 1000, "the dump holds the data");
             dump.stdout
         }
@@ -42,7 +46,9 @@ fn files_under(dir: &std::path::Path) -> Vec<u8> {
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
 }
 
 async fn no_plaintext_content_reaches_the_database_or_data_folder(backend: Backend) {
@@ -57,7 +63,10 @@ async fn no_plaintext_content_reaches_the_database_or_data_folder(backend: Backe
     let page = app.verify_by_email(&mut browser, &link, to).await;
     assert!(page.contains(CANARY_SUBJECT) && page.contains(CANARY_BODY));
     browser
-        .submit(&format!("{link}/reply"), &[("csrf", &page.csrf()), ("body", CANARY_REPLY)])
+        .submit(
+            &format!("{link}/reply"),
+            &[("csrf", &page.csrf()), ("body", CANARY_REPLY)],
+        )
         .await;
     // The sender can read it all back: the content exists, only encrypted.
     let detail = app.message(sent["id"].as_str().unwrap()).await;
@@ -65,13 +74,24 @@ async fn no_plaintext_content_reaches_the_database_or_data_folder(backend: Backe
 
     let stored = database_bytes(&app);
     let data_folder = files_under(app.data_dir.path());
-    for canary in [CANARY_SUBJECT, "CANARY-BODY-b81e44", "111222333", CANARY_REPLY] {
+    for canary in [
+        CANARY_SUBJECT,
+        "CANARY-BODY-b81e44",
+        "111222333",
+        CANARY_REPLY,
+    ] {
         assert!(!contains(&stored, canary), "{canary} found in the database");
-        assert!(!contains(&data_folder, canary), "{canary} found in the data folder");
+        assert!(
+            !contains(&data_folder, canary),
+            "{canary} found in the data folder"
+        );
     }
     // The recipient's notification carried none of it either.
     for raw in app.smtp.raw().iter().filter(|raw| contains(raw, to)) {
-        assert!(!contains(raw, "CANARY"), "content leaked into a mail to the recipient");
+        assert!(
+            !contains(raw, "CANARY"),
+            "content leaked into a mail to the recipient"
+        );
     }
 }
 
@@ -79,25 +99,46 @@ async fn no_plaintext_content_reaches_the_database_or_data_folder(backend: Backe
 async fn the_key_file_is_private_and_required_for_an_existing_database() {
     let mut app = spawn_app(Backend::Sqlite).await;
     let key_file = app.data_dir.path().join("keys");
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&key_file).unwrap().permissions());
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&key_file).unwrap().permissions(),
+    );
     assert_eq!(mode & 0o777, 0o600);
 
     // With the key, a restart reads the old message; without it, the server refuses to start.
-    let (_, link) = app.send_and_notify("m@example.nl", "S", "Na herstart").await;
+    let (_, link) = app
+        .send_and_notify("m@example.nl", "S", "Na herstart")
+        .await;
     app.restart().await.unwrap();
     let mut browser = Browser::new();
-    let page = app.verify_by_email(&mut browser, &link, "m@example.nl").await;
+    let page = app
+        .verify_by_email(&mut browser, &link, "m@example.nl")
+        .await;
     assert!(page.contains("Na herstart"));
 
     std::fs::remove_file(&key_file).unwrap();
-    let error = format!("{:#}", app.restart().await.expect_err("started without its key"));
-    assert!(error.contains("key file") && error.contains("missing"), "{error}");
-    assert!(!key_file.exists(), "no new key was written in place of the missing one");
+    let error = format!(
+        "{:#}",
+        app.restart().await.expect_err("started without its key")
+    );
+    assert!(
+        error.contains("key file") && error.contains("missing"),
+        "{error}"
+    );
+    assert!(
+        !key_file.exists(),
+        "no new key was written in place of the missing one"
+    );
 
     // Another installation's key is refused too.
     std::fs::write(&key_file, zegel_crypto_keyring_text()).unwrap();
-    let error = format!("{:#}", app.restart().await.expect_err("started with a foreign key"));
-    assert!(error.contains("does not belong to this database"), "{error}");
+    let error = format!(
+        "{:#}",
+        app.restart().await.expect_err("started with a foreign key")
+    );
+    assert!(
+        error.contains("does not belong to this database"),
+        "{error}"
+    );
 }
 
 fn zegel_crypto_keyring_text() -> String {

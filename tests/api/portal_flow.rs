@@ -11,20 +11,28 @@ on_both_backends!(
     opening_the_link_sends_and_consumes_nothing,
     recipient_with_an_access_code_reads_after_entering_it,
     pages_follow_the_browser_language_and_an_explicit_choice,
+    portal_pages_carry_strict_security_headers_and_escape_content,
 );
 
 async fn recipient_reads_and_replies_with_an_email_code(backend: Backend) {
     let app = spawn_app(backend).await;
     let to = "jan.jansen@example.nl";
     let (sent, link) = app
-        .send_and_notify(to, "Uitslag van het onderzoek", "Beste Jan,\n\nDe uitslag is goed.")
+        .send_and_notify(
+            to,
+            "Uitslag van het onderzoek",
+            "Beste Jan,\n\nDe uitslag is goed.",
+        )
         .await;
     let message_id = sent["id"].as_str().unwrap();
 
     // The notification (Dutch, the default for a new recipient) names sender and
     // organisation, carries a button, and none of the content.
     let notification = app.smtp.only_mail_to(to);
-    assert_eq!(notification.subject, "Anne Bakker heeft u een beveiligd bericht gestuurd");
+    assert_eq!(
+        notification.subject,
+        "Anne Bakker heeft u een beveiligd bericht gestuurd"
+    );
     assert_eq!(notification.from, "Anne Bakker (Zorg & Welzijn)");
     assert!(notification.text.contains("Anne Bakker van Zorg & Welzijn"));
     assert!(!notification.text.contains("uitslag") && !notification.text.contains("Uitslag"));
@@ -39,11 +47,21 @@ async fn recipient_reads_and_replies_with_an_email_code(backend: Backend) {
     let reply = browser
         .submit(
             &format!("{link}/reply"),
-            &[("csrf", &page.csrf()), ("body", "Dank u wel, ik bel morgen.")],
+            &[
+                ("csrf", &page.csrf()),
+                ("body", "Dank u wel, ik bel morgen."),
+            ],
         )
         .await;
-    assert!(reply.contains("Your reply has been sent securely to Anne Bakker"), "{}", reply.body);
-    assert!(reply.contains("Dank u wel, ik bel morgen."), "the reply shows in the thread");
+    assert!(
+        reply.contains("Your reply has been sent securely to Anne Bakker"),
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.contains("Dank u wel, ik bel morgen."),
+        "the reply shows in the thread"
+    );
 
     // The reply reaches the sender's own mailbox and the API.
     app.run_jobs().await;
@@ -74,9 +92,20 @@ async fn opening_the_link_sends_and_consumes_nothing(backend: Backend) {
     let head = reqwest::Client::new().head(&link).send().await.unwrap();
     assert!(head.status().is_success() || head.status() == 405);
 
-    assert_eq!(app.run_jobs().await, 0, "no job was enqueued by opening the link");
+    assert_eq!(
+        app.run_jobs().await,
+        0,
+        "no job was enqueued by opening the link"
+    );
     assert_eq!(app.smtp.received_by(to).len(), 1, "only the notification");
-    assert!(app.app.store.latest_challenge(delivery_id).await.unwrap().is_none());
+    assert!(
+        app.app
+            .store
+            .latest_challenge(delivery_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let detail = app.message(sent["id"].as_str().unwrap()).await;
     assert!(detail["recipients"][0]["opened_at"].is_null());
 }
@@ -92,7 +121,10 @@ async fn recipient_with_an_access_code_reads_after_entering_it(backend: Backend)
     .await;
     app.run_jobs().await;
     let notification = app.smtp.only_mail_to(to);
-    assert_eq!(notification.subject, "Anne Bakker heeft u een beveiligd bericht gestuurd");
+    assert_eq!(
+        notification.subject,
+        "Anne Bakker heeft u een beveiligd bericht gestuurd"
+    );
     let link = notification.portal_link();
 
     let mut browser = Browser::new();
@@ -100,14 +132,28 @@ async fn recipient_with_an_access_code_reads_after_entering_it(backend: Backend)
     assert!(landing.contains("toegangscode"), "{}", landing.body);
     assert!(!landing.contains("Stuur mij een code"));
     let wrong = browser
-        .submit(&format!("{link}/verify"), &[("csrf", &landing.csrf()), ("code", "Madeliefje-42")])
+        .submit(
+            &format!("{link}/verify"),
+            &[("csrf", &landing.csrf()), ("code", "Madeliefje-42")],
+        )
         .await;
     assert!(wrong.contains("Die code klopt niet"), "{}", wrong.body);
     let right = browser
-        .submit(&format!("{link}/verify"), &[("csrf", &landing.csrf()), ("code", "Zonnebloem-42")])
+        .submit(
+            &format!("{link}/verify"),
+            &[("csrf", &landing.csrf()), ("code", "Zonnebloem-42")],
+        )
         .await;
-    assert!(right.contains("Het nieuwe zorgplan staat klaar."), "{}", right.body);
-    assert_eq!(app.smtp.received_by(to).len(), 1, "an access code is never sent by Zegel");
+    assert!(
+        right.contains("Het nieuwe zorgplan staat klaar."),
+        "{}",
+        right.body
+    );
+    assert_eq!(
+        app.smtp.received_by(to).len(),
+        1,
+        "an access code is never sent by Zegel"
+    );
 
     // The method is remembered for the organisation: the next message needs no check set.
     let (status, second) = app
@@ -118,14 +164,22 @@ async fn recipient_with_an_access_code_reads_after_entering_it(backend: Backend)
         )
         .await;
     assert_eq!(status, 201);
-    assert_eq!(second["recipients"][0]["verification_method"], "access_code");
+    assert_eq!(
+        second["recipients"][0]["verification_method"],
+        "access_code"
+    );
 }
 
 async fn pages_follow_the_browser_language_and_an_explicit_choice(backend: Backend) {
     let app = spawn_app(backend).await;
-    let (_, link) = app.send_and_notify("kees@example.nl", "Onderwerp", "Tekst").await;
+    let (_, link) = app
+        .send_and_notify("kees@example.nl", "Onderwerp", "Tekst")
+        .await;
 
-    let english = Browser::new().with_language("en-GB,en;q=0.9").get(&link).await;
+    let english = Browser::new()
+        .with_language("en-GB,en;q=0.9")
+        .get(&link)
+        .await;
     assert!(english.contains(r#"<html lang="en">"#) && english.contains("Send me a code"));
     let dutch = Browser::new().with_language("nl-NL").get(&link).await;
     assert!(dutch.contains(r#"<html lang="nl">"#) && dutch.contains("Stuur mij een code"));
@@ -136,4 +190,45 @@ async fn pages_follow_the_browser_language_and_an_explicit_choice(backend: Backe
     assert!(chosen.contains("Stuur mij een code"));
     let again = browser.get(&link).await;
     assert!(again.contains("Stuur mij een code"));
+}
+
+async fn portal_pages_carry_strict_security_headers_and_escape_content(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let to = "xss@example.nl";
+    let (_, link) = app
+        .send_and_notify(
+            to,
+            "<b>Onderwerp</b>",
+            "<script>alert('x')</script>\n<img src=x onerror=alert(1)>",
+        )
+        .await;
+    let mut browser = Browser::new();
+    let page = app.verify_by_email(&mut browser, &link, to).await;
+    assert!(
+        !page.contains("<script>alert") && !page.contains("<img src=x"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"),
+        "{}",
+        page.body
+    );
+
+    for page in [&page, &Browser::new().get(&link).await] {
+        let header = |name: &str| {
+            page.headers
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+        };
+        let csp = header("content-security-policy").expect("a CSP");
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
+        assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
+        assert_eq!(header("cache-control").as_deref(), Some("no-store"));
+    }
 }

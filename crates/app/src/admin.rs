@@ -13,7 +13,10 @@ pub struct NewOrganisationRequest {
 }
 
 impl App {
-    pub async fn create_organisation(&self, request: NewOrganisationRequest) -> AppResult<Organisation> {
+    pub async fn create_organisation(
+        &self,
+        request: NewOrganisationRequest,
+    ) -> AppResult<Organisation> {
         let mut problems = Vec::new();
         let name = request.name.trim().to_owned();
         if name.is_empty() {
@@ -58,10 +61,14 @@ impl App {
                 .store
                 .organisation_by_name(organisation)
                 .await?
-                .ok_or_else(|| AppError::Invalid(vec![format!("no organisation '{organisation}'")]))?,
+                .ok_or_else(|| {
+                    AppError::Invalid(vec![format!("no organisation '{organisation}'")])
+                })?,
         };
         let mut problems = Vec::new();
-        let email = EmailAddress::parse(email).map_err(|e| problems.push(e.to_string())).ok();
+        let email = EmailAddress::parse(email)
+            .map_err(|e| problems.push(e.to_string()))
+            .ok();
         if display_name.trim().is_empty() {
             problems.push("the user needs a display name".to_owned());
         }
@@ -82,7 +89,8 @@ impl App {
 
     /// Creates an API token for a user; the token is shown once and only its hash is kept.
     pub async fn create_api_token(&self, user_email: &str, label: &str) -> AppResult<Token> {
-        let email = EmailAddress::parse(user_email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+        let email =
+            EmailAddress::parse(user_email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
         let user = self
             .store
             .user_by_email(email.as_str())

@@ -22,7 +22,9 @@ pub type AppResult<T> = Result<T, AppError>;
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Conflict => AppError::Conflict("a record with this key already exists".into()),
+            StoreError::Conflict => {
+                AppError::Conflict("a record with this key already exists".into())
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

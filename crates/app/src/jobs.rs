@@ -9,8 +9,8 @@ use zegel_domain::{Language, MessageState};
 use zegel_mail::{CodeMail, NotificationMail, ReplyMail};
 use zegel_store::NewJob;
 
-use crate::sent::{decrypt_field, reply_label};
 use crate::send::content_label;
+use crate::sent::{decrypt_field, reply_label};
 use crate::{App, AppError, AppResult};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -46,21 +46,28 @@ impl JobPayload {
     }
 
     pub(crate) fn seal_code(app: &App, challenge_id: &str, code: &str) -> String {
-        STANDARD.encode(app.keyring.job_secret_key().seal(code.as_bytes(), challenge_id.as_bytes()))
+        STANDARD.encode(
+            app.keyring
+                .job_secret_key()
+                .seal(code.as_bytes(), challenge_id.as_bytes()),
+        )
     }
 }
 
 impl App {
     pub(crate) async fn run_job(&self, payload: &str) -> AppResult<()> {
-        let job: JobPayload =
-            serde_json::from_str(payload).map_err(|e| AppError::Internal(format!("unreadable job: {e}")))?;
+        let job: JobPayload = serde_json::from_str(payload)
+            .map_err(|e| AppError::Internal(format!("unreadable job: {e}")))?;
         match job {
             JobPayload::Notify { delivery_id } => self.notify(&delivery_id).await,
             JobPayload::SendCode {
                 delivery_id,
                 challenge_id,
                 sealed_code,
-            } => self.mail_code(&delivery_id, &challenge_id, &sealed_code).await,
+            } => {
+                self.mail_code(&delivery_id, &challenge_id, &sealed_code)
+                    .await
+            }
             JobPayload::NotifyReply { reply_id } => self.mail_reply(&reply_id).await,
         }
     }
@@ -72,13 +79,29 @@ impl App {
         if view.delivery.notified_at.is_some() {
             return Ok(());
         }
-        let message = self.store.message(&view.delivery.message_id).await?.ok_or(AppError::NotFound)?;
+        let message = self
+            .store
+            .message(&view.delivery.message_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if MessageState::parse(&message.state) != Some(MessageState::Sent) {
             return Ok(());
         }
-        let sender = self.store.user(&message.sender_id).await?.ok_or(AppError::NotFound)?;
-        let org = self.store.organisation(&message.org_id).await?.ok_or(AppError::NotFound)?;
-        let link = format!("{}/m/{}", self.public_url, self.keyring.link_token(delivery_id).expose());
+        let sender = self
+            .store
+            .user(&message.sender_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let org = self
+            .store
+            .organisation(&message.org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let link = format!(
+            "{}/m/{}",
+            self.public_url,
+            self.keyring.link_token(delivery_id).expose()
+        );
         let mail = NotificationMail {
             language: Language::from_tag(&view.language).unwrap_or_default(),
             to: &view.email,
@@ -95,22 +118,41 @@ impl App {
         Ok(())
     }
 
-    async fn mail_code(&self, delivery_id: &str, challenge_id: &str, sealed_code: &str) -> AppResult<()> {
+    async fn mail_code(
+        &self,
+        delivery_id: &str,
+        challenge_id: &str,
+        sealed_code: &str,
+    ) -> AppResult<()> {
         let Some(view) = self.store.delivery(delivery_id).await? else {
             return Ok(());
         };
         // A newer code replaced this one, or it lapsed while queued: mailing it would only confuse.
         let current = self.store.latest_challenge(delivery_id).await?;
-        if current.is_none_or(|c| c.id != challenge_id || c.expires_at <= self.now() || c.consumed_at.is_some()) {
+        if current.is_none_or(|c| {
+            c.id != challenge_id || c.expires_at <= self.now() || c.consumed_at.is_some()
+        }) {
             return Ok(());
         }
-        let message = self.store.message(&view.delivery.message_id).await?.ok_or(AppError::NotFound)?;
-        let org = self.store.organisation(&message.org_id).await?.ok_or(AppError::NotFound)?;
+        let message = self
+            .store
+            .message(&view.delivery.message_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let org = self
+            .store
+            .organisation(&message.org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let sealed = STANDARD
             .decode(sealed_code)
             .map_err(|_| AppError::Internal("unreadable sealed code".into()))?;
-        let code = self.keyring.job_secret_key().open(&sealed, challenge_id.as_bytes())?;
-        let code = String::from_utf8(code).map_err(|_| AppError::Internal("unreadable code".into()))?;
+        let code = self
+            .keyring
+            .job_secret_key()
+            .open(&sealed, challenge_id.as_bytes())?;
+        let code =
+            String::from_utf8(code).map_err(|_| AppError::Internal("unreadable code".into()))?;
         let mail = CodeMail {
             language: Language::from_tag(&view.language).unwrap_or_default(),
             to: &view.email,
@@ -128,12 +170,32 @@ impl App {
         let Some(reply) = self.store.reply(reply_id).await? else {
             return Ok(());
         };
-        let message = self.store.message(&reply.message_id).await?.ok_or(AppError::NotFound)?;
-        let sender = self.store.user(&message.sender_id).await?.ok_or(AppError::NotFound)?;
-        let recipient = self.store.delivery(&reply.delivery_id).await?.ok_or(AppError::NotFound)?;
+        let message = self
+            .store
+            .message(&reply.message_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let sender = self
+            .store
+            .user(&message.sender_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let recipient = self
+            .store
+            .delivery(&reply.delivery_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let key = self.data_key(&message)?;
-        let subject = decrypt_field(key.as_ref(), message.subject_ct.as_deref(), &content_label(&message.id, "subject"))?;
-        let body = decrypt_field(key.as_ref(), reply.body_ct.as_deref(), &reply_label(&reply.id))?;
+        let subject = decrypt_field(
+            key.as_ref(),
+            message.subject_ct.as_deref(),
+            &content_label(&message.id, "subject"),
+        )?;
+        let body = decrypt_field(
+            key.as_ref(),
+            reply.body_ct.as_deref(),
+            &reply_label(&reply.id),
+        )?;
         let mail = ReplyMail {
             language: Language::from_tag(&sender.language).unwrap_or_default(),
             to: &sender.email,

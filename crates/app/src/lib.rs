@@ -21,9 +21,7 @@ pub use admin::NewOrganisationRequest;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{AppError, AppResult};
 pub use portal::read::MAX_REPLY_CHARS;
-pub use portal::{
-    CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome,
-};
+pub use portal::{CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome};
 pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, VerificationInput};
 pub use sent::{DeliveryStatus, MessageDetail, MessageSummary, ThreadReply};
 pub use worker::Worker;

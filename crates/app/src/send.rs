@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use zegel_crypto::{DataKey, hash_access_code};
 use zegel_domain::{
-    AccessCode, EmailAddress, ExpiryPolicy, Language, MessageState, RecipientKind, VerificationMethod,
+    AccessCode, EmailAddress, ExpiryPolicy, Language, MessageState, RecipientKind,
+    VerificationMethod,
 };
 use zegel_store::{Message, NewDelivery, NewMessage, Organisation, Recipient, User};
 
@@ -85,7 +86,11 @@ struct PlannedRecipient {
 }
 
 impl App {
-    pub async fn send_message(&self, sender: &User, request: SendRequest) -> AppResult<SentMessage> {
+    pub async fn send_message(
+        &self,
+        sender: &User,
+        request: SendRequest,
+    ) -> AppResult<SentMessage> {
         let org = self
             .store
             .organisation(&sender.org_id)
@@ -121,8 +126,18 @@ impl App {
         for plan in planned {
             let recipient = self.remember_recipient(&org, &plan, now).await?;
             let delivery_id = new_id();
-            let link_hash = self.keyring.link_token(&delivery_id).hash().as_bytes().to_vec();
-            jobs.push(JobPayload::Notify { delivery_id: delivery_id.clone() }.to_job(now));
+            let link_hash = self
+                .keyring
+                .link_token(&delivery_id)
+                .hash()
+                .as_bytes()
+                .to_vec();
+            jobs.push(
+                JobPayload::Notify {
+                    delivery_id: delivery_id.clone(),
+                }
+                .to_job(now),
+            );
             sent.push(SentRecipient {
                 delivery_id: delivery_id.clone(),
                 email: plan.email.to_string(),
@@ -139,10 +154,17 @@ impl App {
 
         let id = new_id();
         let data_key = DataKey::generate();
-        let (kek_version, wrapped_dek) = self.keyring.wrap(&data_key, message_key_label(&id).as_bytes());
+        let (kek_version, wrapped_dek) = self
+            .keyring
+            .wrap(&data_key, message_key_label(&id).as_bytes());
         let message = Message {
-            subject_ct: Some(data_key.seal(subject.as_bytes(), content_label(&id, "subject").as_bytes())),
-            body_ct: Some(data_key.seal(request.body.as_bytes(), content_label(&id, "body").as_bytes())),
+            subject_ct: Some(
+                data_key.seal(subject.as_bytes(), content_label(&id, "subject").as_bytes()),
+            ),
+            body_ct: Some(data_key.seal(
+                request.body.as_bytes(),
+                content_label(&id, "body").as_bytes(),
+            )),
             wrapped_dek: Some(wrapped_dek),
             kek_version: i64::from(kek_version),
             id: id.clone(),
@@ -154,7 +176,13 @@ impl App {
             ended_at: None,
         };
         self.store
-            .create_message(&NewMessage { message, deliveries }, &jobs)
+            .create_message(
+                &NewMessage {
+                    message,
+                    deliveries,
+                },
+                &jobs,
+            )
             .await?;
         self.job_wakeup.notify_one();
         tracing::info!(message_id = %id, recipients = sent.len(), "secure message sent");
@@ -217,7 +245,12 @@ impl App {
 
     /// Creates or updates the organisation's record of this address, so the next sender
     /// does not have to set the identity check again.
-    async fn remember_recipient(&self, org: &Organisation, plan: &PlannedRecipient, now: i64) -> AppResult<Recipient> {
+    async fn remember_recipient(
+        &self,
+        org: &Organisation,
+        plan: &PlannedRecipient,
+        now: i64,
+    ) -> AppResult<Recipient> {
         let access_code_hash = plan
             .access_code
             .as_ref()
@@ -227,9 +260,13 @@ impl App {
             Some(mut known) => {
                 let method = plan.method.as_str();
                 let hash = access_code_hash.or(known.access_code_hash.clone());
-                let hash = (plan.method == VerificationMethod::AccessCode).then_some(hash).flatten();
+                let hash = (plan.method == VerificationMethod::AccessCode)
+                    .then_some(hash)
+                    .flatten();
                 if known.verification_method != method || known.access_code_hash != hash {
-                    self.store.update_recipient_method(&known.id, method, hash.as_deref()).await?;
+                    self.store
+                        .update_recipient_method(&known.id, method, hash.as_deref())
+                        .await?;
                     known.verification_method = method.to_owned();
                     known.access_code_hash = hash;
                 }
@@ -261,10 +298,14 @@ fn plan_verification(
     let has_stored_code = known.is_some_and(|r| r.access_code_hash.is_some());
     match requested {
         Some(VerificationInput::EmailCode) => Ok((VerificationMethod::EmailCode, None)),
-        Some(VerificationInput::AccessCode { access_code: Some(code) }) => AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM)
+        Some(VerificationInput::AccessCode {
+            access_code: Some(code),
+        }) => AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM)
             .map(|code| (VerificationMethod::AccessCode, Some(code)))
             .map_err(|e| e.to_string()),
-        Some(VerificationInput::AccessCode { access_code: None }) if has_stored_code => Ok((VerificationMethod::AccessCode, None)),
+        Some(VerificationInput::AccessCode { access_code: None }) if has_stored_code => {
+            Ok((VerificationMethod::AccessCode, None))
+        }
         Some(VerificationInput::AccessCode { access_code: None }) => {
             Err("an access code must be agreed with this recipient and given here".to_owned())
         }

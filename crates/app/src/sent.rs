@@ -51,7 +51,11 @@ pub struct MessageDetail {
 impl App {
     pub async fn list_sent(&self, sender: &User, limit: i64) -> AppResult<Vec<MessageSummary>> {
         let mut summaries = Vec::new();
-        for message in self.store.messages_by_sender(&sender.id, limit.clamp(1, 500)).await? {
+        for message in self
+            .store
+            .messages_by_sender(&sender.id, limit.clamp(1, 500))
+            .await?
+        {
             let key = self.data_key(&message)?;
             summaries.push(self.summary(&message, key.as_ref()).await?);
         }
@@ -62,7 +66,11 @@ impl App {
         let message = self.owned_message(sender, id).await?;
         let key = self.data_key(&message)?;
         let summary = self.summary(&message, key.as_ref()).await?;
-        let body = decrypt_field(key.as_ref(), message.body_ct.as_deref(), &content_label(&message.id, "body"))?;
+        let body = decrypt_field(
+            key.as_ref(),
+            message.body_ct.as_deref(),
+            &content_label(&message.id, "body"),
+        )?;
         let mut replies = Vec::new();
         for reply in self.store.replies(&message.id).await? {
             let from = summary
@@ -72,20 +80,31 @@ impl App {
                 .map(|d| d.email.clone())
                 .unwrap_or_default();
             replies.push(ThreadReply {
-                body: decrypt_field(key.as_ref(), reply.body_ct.as_deref(), &reply_label(&reply.id))?,
+                body: decrypt_field(
+                    key.as_ref(),
+                    reply.body_ct.as_deref(),
+                    &reply_label(&reply.id),
+                )?,
                 id: reply.id,
                 from,
                 created_at: reply.created_at,
             });
         }
-        Ok(MessageDetail { summary, body, replies })
+        Ok(MessageDetail {
+            summary,
+            body,
+            replies,
+        })
     }
 
     /// Revokes access for all recipients at once: the message key and content are destroyed.
     pub async fn revoke(&self, sender: &User, id: &str) -> AppResult<MessageSummary> {
         let message = self.owned_message(sender, id).await?;
         if !self.store.revoke_message(&message.id, self.now()).await? {
-            return Err(AppError::Conflict(format!("the message is already {}", message.state)));
+            return Err(AppError::Conflict(format!(
+                "the message is already {}",
+                message.state
+            )));
         }
         tracing::info!(message_id = %message.id, "message revoked");
         let revoked = self.owned_message(sender, id).await?;
@@ -93,9 +112,18 @@ impl App {
     }
 
     /// Lifts the lock (and pending waits) of a recipient who entered too many wrong codes.
-    pub async fn unlock_recipient(&self, sender: &User, message_id: &str, delivery_id: &str) -> AppResult<()> {
+    pub async fn unlock_recipient(
+        &self,
+        sender: &User,
+        message_id: &str,
+        delivery_id: &str,
+    ) -> AppResult<()> {
         let message = self.owned_message(sender, message_id).await?;
-        let delivery = self.store.delivery(delivery_id).await?.ok_or(AppError::NotFound)?;
+        let delivery = self
+            .store
+            .delivery(delivery_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         if delivery.delivery.message_id != message.id {
             return Err(AppError::NotFound);
         }
@@ -117,15 +145,24 @@ impl App {
         let Some(wrapped) = &message.wrapped_dek else {
             return Ok(None);
         };
-        let version = u32::try_from(message.kek_version).map_err(|_| AppError::Internal("bad KEK version".into()))?;
-        Ok(Some(self.keyring.unwrap(version, wrapped, message_key_label(&message.id).as_bytes())?))
+        let version = u32::try_from(message.kek_version)
+            .map_err(|_| AppError::Internal("bad KEK version".into()))?;
+        Ok(Some(self.keyring.unwrap(
+            version,
+            wrapped,
+            message_key_label(&message.id).as_bytes(),
+        )?))
     }
 
     async fn summary(&self, message: &Message, key: Option<&DataKey>) -> AppResult<MessageSummary> {
         let deliveries = self.store.deliveries(&message.id).await?;
         Ok(MessageSummary {
             id: message.id.clone(),
-            subject: decrypt_field(key, message.subject_ct.as_deref(), &content_label(&message.id, "subject"))?,
+            subject: decrypt_field(
+                key,
+                message.subject_ct.as_deref(),
+                &content_label(&message.id, "subject"),
+            )?,
             state: message.state.clone(),
             created_at: message.created_at,
             expires_at: message.expires_at,
@@ -149,7 +186,11 @@ fn delivery_status(view: &DeliveryView) -> DeliveryStatus {
 }
 
 /// Decrypts one sealed text field; `None` when key or ciphertext no longer exist.
-pub(crate) fn decrypt_field(key: Option<&DataKey>, sealed: Option<&[u8]>, label: &str) -> AppResult<Option<String>> {
+pub(crate) fn decrypt_field(
+    key: Option<&DataKey>,
+    sealed: Option<&[u8]>,
+    label: &str,
+) -> AppResult<Option<String>> {
     let (Some(key), Some(sealed)) = (key, sealed) else {
         return Ok(None);
     };

@@ -24,7 +24,12 @@ impl Worker {
     /// Runs every job that is due now; returns how many ran (successfully or not).
     pub async fn run_due_jobs(&self) -> AppResult<usize> {
         let mut ran = 0;
-        while let Some(job) = self.app.store.claim_job(self.app.now(), LEASE_SECONDS).await? {
+        while let Some(job) = self
+            .app
+            .store
+            .claim_job(self.app.now(), LEASE_SECONDS)
+            .await?
+        {
             ran += 1;
             match self.app.run_job(&job.payload).await {
                 Ok(()) => self.app.store.complete_job(job.id, self.app.now()).await?,

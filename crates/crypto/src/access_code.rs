@@ -31,6 +31,9 @@ mod tests {
         assert_ne!(first, second, "salt must differ");
         assert_eq!(verify_access_code("zomer-2026!", &first), Ok(true));
         assert_eq!(verify_access_code("winter-2026!", &first), Ok(false));
-        assert_eq!(verify_access_code("x", "not a hash"), Err(CryptoError::BadHash));
+        assert_eq!(
+            verify_access_code("x", "not a hash"),
+            Err(CryptoError::BadHash)
+        );
     }
 }

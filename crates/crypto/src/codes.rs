@@ -58,7 +58,11 @@ mod tests {
     fn codes_are_six_digits_and_vary() {
         let codes: std::collections::HashSet<String> =
             (0..200).map(|_| generate_code().to_string()).collect();
-        assert!(codes.iter().all(|c| c.len() == 6 && c.chars().all(|d| d.is_ascii_digit())));
+        assert!(
+            codes
+                .iter()
+                .all(|c| c.len() == 6 && c.chars().all(|d| d.is_ascii_digit()))
+        );
         assert!(codes.len() > 190, "codes repeat too often: {}", codes.len());
     }
 

@@ -41,7 +41,13 @@ pub(crate) fn seal_with(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Vec<u8>
     let nonce_bytes = random_bytes::<NONCE_LEN>();
     let nonce = XNonce::from(nonce_bytes);
     let ciphertext = cipher
-        .encrypt(&nonce, Payload { msg: plaintext, aad })
+        .encrypt(
+            &nonce,
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .expect("XChaCha20-Poly1305 encrypts any message that fits in memory");
     let mut sealed = Vec::with_capacity(NONCE_LEN + ciphertext.len());
     sealed.extend_from_slice(&nonce_bytes);
@@ -56,7 +62,13 @@ pub(crate) fn open_with(key: &[u8; 32], sealed: &[u8], aad: &[u8]) -> Result<Vec
     let (nonce_bytes, ciphertext) = sealed.split_at(NONCE_LEN);
     let nonce = XNonce::try_from(nonce_bytes).map_err(|_| CryptoError::Decrypt)?;
     XChaCha20Poly1305::new(&(*key).into())
-        .decrypt(&nonce, Payload { msg: ciphertext, aad })
+        .decrypt(
+            &nonce,
+            Payload {
+                msg: ciphertext,
+                aad,
+            },
+        )
         .map_err(|_| CryptoError::Decrypt)
 }
 
@@ -69,7 +81,10 @@ mod tests {
         let key = DataKey::generate();
         let sealed = key.seal(b"Uitslag onderzoek", b"message:1:body");
         assert!(!sealed.windows(7).any(|w| w == b"Uitslag"));
-        assert_eq!(key.open(&sealed, b"message:1:body").unwrap(), b"Uitslag onderzoek");
+        assert_eq!(
+            key.open(&sealed, b"message:1:body").unwrap(),
+            b"Uitslag onderzoek"
+        );
     }
 
     #[test]
@@ -77,7 +92,10 @@ mod tests {
         let key = DataKey::generate();
         let mut sealed = key.seal(b"secret", b"a");
         assert_eq!(key.open(&sealed, b"b"), Err(CryptoError::Decrypt));
-        assert_eq!(DataKey::generate().open(&sealed, b"a"), Err(CryptoError::Decrypt));
+        assert_eq!(
+            DataKey::generate().open(&sealed, b"a"),
+            Err(CryptoError::Decrypt)
+        );
         let last = sealed.len() - 1;
         sealed[last] ^= 1;
         assert_eq!(key.open(&sealed, b"a"), Err(CryptoError::Decrypt));

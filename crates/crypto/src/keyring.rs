@@ -45,7 +45,9 @@ impl Keyring {
                 continue;
             }
             let malformed = KeyringError::Malformed { line: index + 1 };
-            let (version, encoded) = line.split_once(char::is_whitespace).ok_or(malformed.clone())?;
+            let (version, encoded) = line
+                .split_once(char::is_whitespace)
+                .ok_or(malformed.clone())?;
             let version: u32 = version
                 .strip_prefix('v')
                 .and_then(|v| v.parse().ok())
@@ -67,7 +69,9 @@ impl Keyring {
 
     /// The key file text; secret, to be written with owner-only permissions.
     pub fn to_text(&self) -> Zeroizing<String> {
-        let mut text = String::from("# Zegel key-encryption keys. Keep secret, back up apart from the database.\n");
+        let mut text = String::from(
+            "# Zegel key-encryption keys. Keep secret, back up apart from the database.\n",
+        );
         for (version, key) in &self.keys {
             text.push_str(&format!("v{version} {}\n", STANDARD.encode(key.as_ref())));
         }
@@ -82,7 +86,11 @@ impl Keyring {
     }
 
     pub fn current_version(&self) -> u32 {
-        *self.keys.keys().next_back().expect("a keyring is never empty")
+        *self
+            .keys
+            .keys()
+            .next_back()
+            .expect("a keyring is never empty")
     }
 
     fn key(&self, version: u32) -> Result<&[u8; 32], KeyringError> {
@@ -185,8 +193,14 @@ mod tests {
     #[test]
     fn link_tokens_are_stable_per_delivery_and_keyring() {
         let keyring = Keyring::generate();
-        assert_eq!(keyring.link_token("d1").expose(), keyring.link_token("d1").expose());
-        assert_ne!(keyring.link_token("d1").expose(), keyring.link_token("d2").expose());
+        assert_eq!(
+            keyring.link_token("d1").expose(),
+            keyring.link_token("d1").expose()
+        );
+        assert_ne!(
+            keyring.link_token("d1").expose(),
+            keyring.link_token("d2").expose()
+        );
         assert_ne!(
             keyring.link_token("d1").expose(),
             Keyring::generate().link_token("d1").expose()
@@ -199,6 +213,9 @@ mod tests {
             Keyring::parse("# c\nv1 abc\n").err(),
             Some(KeyringError::Malformed { line: 2 })
         );
-        assert_eq!(Keyring::parse("# only a comment\n").err(), Some(KeyringError::Empty));
+        assert_eq!(
+            Keyring::parse("# only a comment\n").err(),
+            Some(KeyringError::Empty)
+        );
     }
 }

@@ -51,10 +51,19 @@ mod tests {
     fn waits_escalate_and_end_in_a_lock() {
         let policy = AttemptPolicy::default();
         assert_eq!(policy.after_failure(4, 0), FailureConsequence::TryAgain);
-        assert_eq!(policy.after_failure(5, 0), FailureConsequence::WaitUntil(60));
+        assert_eq!(
+            policy.after_failure(5, 0),
+            FailureConsequence::WaitUntil(60)
+        );
         assert_eq!(policy.after_failure(6, 0), FailureConsequence::TryAgain);
-        assert_eq!(policy.after_failure(10, 0), FailureConsequence::WaitUntil(900));
-        assert_eq!(policy.after_failure(15, 0), FailureConsequence::WaitUntil(3600));
+        assert_eq!(
+            policy.after_failure(10, 0),
+            FailureConsequence::WaitUntil(900)
+        );
+        assert_eq!(
+            policy.after_failure(15, 0),
+            FailureConsequence::WaitUntil(3600)
+        );
         assert_eq!(policy.after_failure(19, 0), FailureConsequence::TryAgain);
         assert_eq!(policy.after_failure(20, 0), FailureConsequence::Locked);
         assert_eq!(policy.after_failure(21, 0), FailureConsequence::Locked);

@@ -13,8 +13,13 @@ pub enum ExpiryError {
     TooShort,
     #[error("expiry may be at most {maximum_days} days for this organisation")]
     TooLong { maximum_days: u32 },
-    #[error("the default expiry ({default_days} days) must lie between 1 day and the maximum ({maximum_days} days)")]
-    InvalidPolicy { default_days: u32, maximum_days: u32 },
+    #[error(
+        "the default expiry ({default_days} days) must lie between 1 day and the maximum ({maximum_days} days)"
+    )]
+    InvalidPolicy {
+        default_days: u32,
+        maximum_days: u32,
+    },
 }
 
 impl ExpiryPolicy {
@@ -32,7 +37,11 @@ impl ExpiryPolicy {
     }
 
     /// The moment a message sent `now` expires, given the days the sender asked for (if any).
-    pub fn expires_at(&self, now: UnixTime, requested_days: Option<u32>) -> Result<UnixTime, ExpiryError> {
+    pub fn expires_at(
+        &self,
+        now: UnixTime,
+        requested_days: Option<u32>,
+    ) -> Result<UnixTime, ExpiryError> {
         let days = requested_days.unwrap_or(self.default_days);
         if days == 0 {
             return Err(ExpiryError::TooShort);
@@ -53,8 +62,14 @@ mod tests {
     #[test]
     fn uses_default_and_enforces_maximum() {
         let policy = ExpiryPolicy::new(14, 30).unwrap();
-        assert_eq!(policy.expires_at(1000, None), Ok(1000 + 14 * SECONDS_PER_DAY));
-        assert_eq!(policy.expires_at(1000, Some(30)), Ok(1000 + 30 * SECONDS_PER_DAY));
+        assert_eq!(
+            policy.expires_at(1000, None),
+            Ok(1000 + 14 * SECONDS_PER_DAY)
+        );
+        assert_eq!(
+            policy.expires_at(1000, Some(30)),
+            Ok(1000 + 30 * SECONDS_PER_DAY)
+        );
         assert_eq!(
             policy.expires_at(1000, Some(31)),
             Err(ExpiryError::TooLong { maximum_days: 30 })

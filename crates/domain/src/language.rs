@@ -65,6 +65,9 @@ mod tests {
             Some(Language::En)
         );
         assert_eq!(Language::from_accept_language("fr,de"), None);
-        assert_eq!(Language::from_accept_language("nl;q=0,en;q=0.1"), Some(Language::En));
+        assert_eq!(
+            Language::from_accept_language("nl;q=0,en;q=0.1"),
+            Some(Language::En)
+        );
     }
 }

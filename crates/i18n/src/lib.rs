@@ -99,20 +99,41 @@ mod tests {
     #[test]
     fn counts_pick_the_plural_form_and_digit_strings_keep_leading_zeros() {
         let t = Texts(Language::En);
-        assert!(t.count("portal-wait", "minutes", 1).ends_with("in 1 minute."));
-        assert!(t.count("portal-wait", "minutes", 15).ends_with("in 15 minutes."));
-        assert!(Texts(Language::Nl).count("portal-wait", "minutes", 1).ends_with("over 1 minuut opnieuw proberen."));
-        assert_eq!(text_with(Language::En, "mail-code-body", &[("code", "012345")]), "Your code is: 012345");
+        assert!(
+            t.count("portal-wait", "minutes", 1)
+                .ends_with("in 1 minute.")
+        );
+        assert!(
+            t.count("portal-wait", "minutes", 15)
+                .ends_with("in 15 minutes.")
+        );
+        assert!(
+            Texts(Language::Nl)
+                .count("portal-wait", "minutes", 1)
+                .ends_with("over 1 minuut opnieuw proberen.")
+        );
+        assert_eq!(
+            text_with(Language::En, "mail-code-body", &[("code", "012345")]),
+            "Your code is: 012345"
+        );
     }
 
     #[test]
     fn looks_up_with_arguments_in_both_languages() {
         assert_eq!(
-            text_with(Language::Nl, "mail-notification-subject", &[("sender", "Anne")]),
+            text_with(
+                Language::Nl,
+                "mail-notification-subject",
+                &[("sender", "Anne")]
+            ),
             "Anne heeft u een beveiligd bericht gestuurd"
         );
         assert_eq!(
-            text_with(Language::En, "mail-notification-subject", &[("sender", "Anne")]),
+            text_with(
+                Language::En,
+                "mail-notification-subject",
+                &[("sender", "Anne")]
+            ),
             "Anne sent you a secure message"
         );
     }

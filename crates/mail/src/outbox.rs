@@ -35,7 +35,7 @@ impl DevOutbox {
             .filter_map(|entry| std::fs::read(entry.path()).ok())
             .filter_map(|bytes| serde_json::from_slice(&bytes).ok())
             .collect();
-        entries.sort_by(|a, b| b.written_at_ms.cmp(&a.written_at_ms));
+        entries.sort_by_key(|entry| std::cmp::Reverse(entry.written_at_ms));
         Ok(entries)
     }
 }
@@ -56,11 +56,18 @@ impl MailSender for DevOutbox {
             html: mail.html.clone(),
             written_at_ms,
         };
-        let json = serde_json::to_vec_pretty(&entry).map_err(|e| MailError::Transport(e.to_string()))?;
+        let json =
+            serde_json::to_vec_pretty(&entry).map_err(|e| MailError::Transport(e.to_string()))?;
         let file_name: String = mail
             .message_id
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
         let path = self.dir.join(format!("{written_at_ms}-{file_name}.json"));
         tokio::fs::write(path, json)

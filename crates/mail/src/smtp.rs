@@ -40,9 +40,11 @@ impl SmtpSender {
             .body(mail.text.clone());
         let message = match &mail.html {
             Some(html) => builder.multipart(
-                MultiPart::alternative()
-                    .singlepart(text)
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(html.clone())),
+                MultiPart::alternative().singlepart(text).singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(html.clone()),
+                ),
             ),
             None => builder.singlepart(text),
         };

@@ -44,7 +44,10 @@ struct NotificationText<'a> {
 impl NotificationMail<'_> {
     pub fn render(&self) -> OutgoingMail {
         let language = self.language;
-        let people = [("sender", self.sender_name), ("organisation", self.organisation)];
+        let people = [
+            ("sender", self.sender_name),
+            ("organisation", self.organisation),
+        ];
         let heading = text(language, "mail-notification-heading");
         let intro = text_with(language, "mail-notification-intro", &people);
         let expiry = text_with(
@@ -74,8 +77,13 @@ impl NotificationMail<'_> {
             to: self.to.to_owned(),
             from_name: format!("{} ({})", self.sender_name, self.organisation),
             subject: text_with(language, "mail-notification-subject", &people),
-            text: plain.render().expect("the notification text template renders"),
-            html: Some(html.render().expect("the notification HTML template renders")),
+            text: plain
+                .render()
+                .expect("the notification text template renders"),
+            html: Some(
+                html.render()
+                    .expect("the notification HTML template renders"),
+            ),
             message_id: self.message_id.clone(),
         }
     }
@@ -130,7 +138,10 @@ impl ReplyMail<'_> {
                 text_with(language, "mail-reply-intro", &[who, ("subject", subject)]),
                 reply
             ),
-            None => format!("{}\n", text_with(language, "mail-reply-unavailable", &[who])),
+            None => format!(
+                "{}\n",
+                text_with(language, "mail-reply-unavailable", &[who])
+            ),
         };
         OutgoingMail {
             to: self.to.to_owned(),

@@ -56,7 +56,9 @@ impl Config {
         let mut figment = Figment::new();
         match &file {
             Some(path) if !Path::new(path).exists() => {
-                return Err(vec![format!("ZEGEL_CONFIG names '{path}', which does not exist")]);
+                return Err(vec![format!(
+                    "ZEGEL_CONFIG names '{path}', which does not exist"
+                )]);
             }
             Some(path) => figment = figment.merge(Toml::file(path)),
             None => figment = figment.merge(Toml::file("zegel.toml")),
@@ -73,13 +75,20 @@ impl Config {
         let listen_text = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let listen = listen_text
             .parse::<SocketAddr>()
-            .map_err(|_| problems.push(format!("listen: '{listen_text}' is not an address like 127.0.0.1:8080")))
+            .map_err(|_| {
+                problems.push(format!(
+                    "listen: '{listen_text}' is not an address like 127.0.0.1:8080"
+                ))
+            })
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./zegel-data".to_owned()));
         let database_url = raw
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("zegel.db").display()));
-        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
             problems.push("database_url: must start with sqlite: or postgres://".to_owned());
         }
         let public_url = raw
@@ -88,8 +97,13 @@ impl Config {
             .trim_end_matches('/')
             .to_owned();
         match url::Url::parse(&public_url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.query().is_none() && url.host().is_some() => {}
-            _ => problems.push(format!("public_url: '{public_url}' is not an http(s) URL without query")),
+            Ok(url)
+                if matches!(url.scheme(), "http" | "https")
+                    && url.query().is_none()
+                    && url.host().is_some() => {}
+            _ => problems.push(format!(
+                "public_url: '{public_url}' is not an http(s) URL without query"
+            )),
         }
         let mail = match raw.smtp_url {
             Some(url) => {
@@ -155,8 +169,17 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(problems.len(), 5, "{problems:#?}");
-        for field in ["listen", "database_url", "public_url", "smtp_url", "mail_from"] {
-            assert!(problems.iter().any(|p| p.starts_with(field)), "no problem for {field}");
+        for field in [
+            "listen",
+            "database_url",
+            "public_url",
+            "smtp_url",
+            "mail_from",
+        ] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(field)),
+                "no problem for {field}"
+            );
         }
     }
 }

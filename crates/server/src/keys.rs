@@ -16,7 +16,9 @@ const CHECK_KEY: &str = "kek_check";
 pub async fn load_or_create(source: &KeySource, store: &dyn Store) -> anyhow::Result<Keyring> {
     let check = store.meta(CHECK_KEY).await?;
     let keyring = match source {
-        KeySource::Inline(text) => Keyring::parse(text).map_err(|e| anyhow::anyhow!("ZEGEL_KEYS: {e}"))?,
+        KeySource::Inline(text) => {
+            Keyring::parse(text).map_err(|e| anyhow::anyhow!("ZEGEL_KEYS: {e}"))?
+        }
         KeySource::File(path) if path.exists() => read_key_file(path)?,
         KeySource::File(path) => {
             if check.is_some() || store.has_data().await? {
@@ -34,7 +36,8 @@ pub async fn load_or_create(source: &KeySource, store: &dyn Store) -> anyhow::Re
     };
     match check {
         Some(stored) => {
-            let (version, sealed) = parse_check(&stored).ok_or_else(|| anyhow::anyhow!("the stored key check is damaged"))?;
+            let (version, sealed) = parse_check(&stored)
+                .ok_or_else(|| anyhow::anyhow!("the stored key check is damaged"))?;
             if !keyring.verify_check_value(version, &sealed) {
                 anyhow::bail!("the key-encryption key does not belong to this database");
             }

@@ -15,7 +15,10 @@ pub use config::{Config, MailConfig, RawConfig};
 
 /// Builds the services from the configuration: connects and migrates the database and loads
 /// (or on first start creates) the keys.
-pub async fn build_app(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<(App, Option<Arc<DevOutbox>>)> {
+pub async fn build_app(
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<(App, Option<Arc<DevOutbox>>)> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = zegel_store::connect(&config.database_url).await?;
     let keyring = keys::load_or_create(&config.keys, store.as_ref()).await?;

@@ -9,7 +9,11 @@ use zegel_domain::Language;
 use zegel_server::{Config, build_app, run_worker, start};
 
 #[derive(Parser)]
-#[command(name = "zegel", version, about = "Secure mail for organisations that handle personal data")]
+#[command(
+    name = "zegel",
+    version,
+    about = "Secure mail for organisations that handle personal data"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -31,7 +35,8 @@ enum Command {
 #[derive(Subcommand)]
 enum AdminCommand {
     /// Create an organisation; prints its id.
-    CreateOrg {
+    #[command(name = "create-org")]
+    Organisation {
         #[arg(long)]
         name: String,
         /// An e-mail domain of the organisation itself (repeat for several).
@@ -43,7 +48,8 @@ enum AdminCommand {
         max_expiry_days: u32,
     },
     /// Create a staff user in an organisation (by id or name); prints its id.
-    CreateUser {
+    #[command(name = "create-user")]
+    User {
         #[arg(long)]
         org: String,
         #[arg(long)]
@@ -54,7 +60,8 @@ enum AdminCommand {
         language: String,
     },
     /// Create an API token for a user; prints the token once.
-    CreateToken {
+    #[command(name = "create-token")]
+    Token {
         #[arg(long)]
         user: String,
         #[arg(long, default_value = "api")]
@@ -66,7 +73,8 @@ enum AdminCommand {
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ZEGEL_LOG").unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("ZEGEL_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -74,7 +82,10 @@ async fn main() -> ExitCode {
     let config = match Config::load() {
         Ok(config) => config,
         Err(problems) => {
-            eprintln!("zegel: the configuration has {} problem(s):", problems.len());
+            eprintln!(
+                "zegel: the configuration has {} problem(s):",
+                problems.len()
+            );
             for problem in problems {
                 eprintln!("  - {problem}");
             }
@@ -95,7 +106,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Serve => {
             let running = start(&config, Arc::new(SystemClock)).await?;
             if matches!(config.mail, zegel_server::MailConfig::DevOutbox { .. }) {
-                eprintln!("No SMTP server configured: mail goes to {}/dev/outbox", config.public_url);
+                eprintln!(
+                    "No SMTP server configured: mail goes to {}/dev/outbox",
+                    config.public_url
+                );
             }
             eprintln!("Zegel is listening on http://{}", running.address);
             shutdown_signal().await;
@@ -116,7 +130,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Admin(admin) => {
             let (app, _) = build_app(&config, Arc::new(SystemClock)).await?;
             match admin {
-                AdminCommand::CreateOrg {
+                AdminCommand::Organisation {
                     name,
                     domains,
                     default_expiry_days,
@@ -132,7 +146,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         .await?;
                     println!("{}", org.id);
                 }
-                AdminCommand::CreateUser {
+                AdminCommand::User {
                     org,
                     email,
                     name,
@@ -140,9 +154,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 } => {
                     let language = Language::from_tag(&language)
                         .ok_or_else(|| anyhow::anyhow!("language must be nl or en"))?;
-                    println!("{}", app.create_user(&org, &email, &name, language).await?.id);
+                    println!(
+                        "{}",
+                        app.create_user(&org, &email, &name, language).await?.id
+                    );
                 }
-                AdminCommand::CreateToken { user, label } => {
+                AdminCommand::Token { user, label } => {
                     println!("{}", app.create_api_token(&user, &label).await?.expose());
                 }
             }
@@ -155,8 +172,9 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("can listen for SIGTERM");
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("can listen for SIGTERM");
         tokio::select! {
             _ = ctrl_c => {}
             _ = terminate.recv() => {}

@@ -56,13 +56,24 @@ pub trait Store: Send + Sync {
     async fn create_user(&self, user: &User) -> StoreResult<()>;
     async fn user(&self, id: &str) -> StoreResult<Option<User>>;
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
-    async fn create_api_token(&self, token_hash: &[u8], user_id: &str, label: &str, now: UnixTime) -> StoreResult<()>;
+    async fn create_api_token(
+        &self,
+        token_hash: &[u8],
+        user_id: &str,
+        label: &str,
+        now: UnixTime,
+    ) -> StoreResult<()>;
     async fn user_by_api_token(&self, token_hash: &[u8]) -> StoreResult<Option<User>>;
 
     // Recipients known to an organisation.
     async fn recipient(&self, org_id: &str, email: &str) -> StoreResult<Option<Recipient>>;
     async fn insert_recipient(&self, recipient: &Recipient) -> StoreResult<()>;
-    async fn update_recipient_method(&self, id: &str, method: &str, access_code_hash: Option<&str>) -> StoreResult<()>;
+    async fn update_recipient_method(
+        &self,
+        id: &str,
+        method: &str,
+        access_code_hash: Option<&str>,
+    ) -> StoreResult<()>;
 
     // Messages and their deliveries.
     /// Stores a message, its deliveries and the jobs it causes in one transaction.
@@ -83,16 +94,31 @@ pub trait Store: Send + Sync {
     async fn create_challenge(&self, challenge: &Challenge, job: &NewJob) -> StoreResult<()>;
     async fn latest_challenge(&self, delivery_id: &str) -> StoreResult<Option<Challenge>>;
     /// Atomically spends one try on a live challenge; `None` when it is used up, consumed or expired.
-    async fn spend_challenge_try(&self, challenge_id: &str, max_tries: i64, now: UnixTime) -> StoreResult<Option<Challenge>>;
+    async fn spend_challenge_try(
+        &self,
+        challenge_id: &str,
+        max_tries: i64,
+        now: UnixTime,
+    ) -> StoreResult<Option<Challenge>>;
     /// Marks a challenge used; false if another request consumed it first.
     async fn consume_challenge(&self, challenge_id: &str, now: UnixTime) -> StoreResult<bool>;
     /// Atomically counts one failed verification; returns the new total.
     async fn count_failure(&self, delivery_id: &str) -> StoreResult<i64>;
-    async fn set_delivery_wait(&self, delivery_id: &str, wait_until: Option<UnixTime>, locked_at: Option<UnixTime>) -> StoreResult<()>;
+    async fn set_delivery_wait(
+        &self,
+        delivery_id: &str,
+        wait_until: Option<UnixTime>,
+        locked_at: Option<UnixTime>,
+    ) -> StoreResult<()>;
     async fn clear_failures(&self, delivery_id: &str) -> StoreResult<()>;
 
     // Portal sessions (only hashes of session ids are stored).
-    async fn create_session(&self, id_hash: &[u8], delivery_id: &str, now: UnixTime) -> StoreResult<()>;
+    async fn create_session(
+        &self,
+        id_hash: &[u8],
+        delivery_id: &str,
+        now: UnixTime,
+    ) -> StoreResult<()>;
     async fn session(&self, id_hash: &[u8]) -> StoreResult<Option<PortalSession>>;
     async fn touch_session(&self, id_hash: &[u8], now: UnixTime) -> StoreResult<()>;
     async fn delete_session(&self, id_hash: &[u8]) -> StoreResult<()>;

@@ -2,9 +2,9 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
 use zegel_domain::UnixTime;
 
+use crate::StoreResult;
 use crate::records::*;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
-use crate::StoreResult;
 
 /// The scale-out backend: several Zegel instances and workers may share one database.
 pub struct PostgresStore {
@@ -17,7 +17,10 @@ impl Backend for PostgresStore {
 
 impl PostgresStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .connect(url)
+            .await?;
         Ok(Self { pool })
     }
 

@@ -4,9 +4,9 @@ use std::str::FromStr;
 use std::time::Duration;
 use zegel_domain::UnixTime;
 
+use crate::StoreResult;
 use crate::records::*;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
-use crate::StoreResult;
 
 /// The embedded backend: one file in the data directory, WAL mode.
 pub struct SqliteStore {

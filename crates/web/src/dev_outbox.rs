@@ -49,7 +49,10 @@ fn page(outbox: &DevOutbox) -> Response {
         Ok(entries) => super::portal::render_page(StatusCode::OK, &OutboxPage { entries }),
         Err(error) => {
             tracing::error!(%error, "dev outbox unreadable");
-            super::portal::render_page(StatusCode::INTERNAL_SERVER_ERROR, &OutboxPage { entries: vec![] })
+            super::portal::render_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &OutboxPage { entries: vec![] },
+            )
         }
     }
 }

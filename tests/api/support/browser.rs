@@ -59,7 +59,11 @@ impl Browser {
     fn prepare(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         let mut request = request;
         if !self.cookies.is_empty() {
-            let header: Vec<String> = self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let header: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             request = request.header(COOKIE, header.join("; "));
         }
         if let Some(language) = &self.language {
@@ -73,12 +77,15 @@ impl Browser {
             let text = value.to_str().unwrap().to_owned();
             let pair = text.split(';').next().unwrap();
             let (name, value) = pair.split_once('=').unwrap();
-            self.cookies.insert(name.trim().to_owned(), value.trim().to_owned());
+            self.cookies
+                .insert(name.trim().to_owned(), value.trim().to_owned());
             self.set_cookie_headers.push(text);
         }
         let status = response.status();
         let headers = response.headers().clone();
-        let location = headers.get(LOCATION).map(|l| l.to_str().unwrap().to_owned());
+        let location = headers
+            .get(LOCATION)
+            .map(|l| l.to_str().unwrap().to_owned());
         Page {
             status,
             location,
@@ -93,7 +100,11 @@ impl Browser {
     }
 
     pub async fn post(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
-        let response = self.prepare(self.client.post(url).form(form)).send().await.unwrap();
+        let response = self
+            .prepare(self.client.post(url).form(form))
+            .send()
+            .await
+            .unwrap();
         self.finish(response).await
     }
 

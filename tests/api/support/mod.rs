@@ -12,7 +12,7 @@ use zegel_app::{App, ManualClock, NewOrganisationRequest, Worker};
 use zegel_server::{RawConfig, Running};
 
 pub use browser::{Browser, Page};
-pub use smtp::{ReceivedMail, SmtpSink};
+pub use smtp::SmtpSink;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -59,7 +59,8 @@ pub struct TestApp {
 
 /// The server for PostgreSQL tests; each test gets its own new database on it.
 fn postgres_admin_url() -> String {
-    std::env::var("ZEGEL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("ZEGEL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 async fn fresh_database(backend: Backend, data_dir: &std::path::Path) -> String {
@@ -68,9 +69,9 @@ async fn fresh_database(backend: Backend, data_dir: &std::path::Path) -> String 
         Backend::Postgres => {
             use sqlx::Connection;
             let admin = postgres_admin_url();
-            let mut connection = sqlx::PgConnection::connect(&admin)
-                .await
-                .expect("PostgreSQL on 127.0.0.1:5432 (or ZEGEL_TEST_POSTGRES_URL) is needed for the tests");
+            let mut connection = sqlx::PgConnection::connect(&admin).await.expect(
+                "PostgreSQL on 127.0.0.1:5432 (or ZEGEL_TEST_POSTGRES_URL) is needed for the tests",
+            );
             let name = format!("zegel_test_{}", uuid::Uuid::new_v4().simple());
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(&mut connection)
@@ -88,7 +89,11 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_with(backend, data_dir, database_url).await
 }
 
-async fn spawn_with(backend: Backend, data_dir: tempfile::TempDir, database_url: String) -> TestApp {
+async fn spawn_with(
+    backend: Backend,
+    data_dir: tempfile::TempDir,
+    database_url: String,
+) -> TestApp {
     let smtp = SmtpSink::start();
     let port = smtp::free_port();
     let base_url = format!("http://127.0.0.1:{port}");
@@ -104,7 +109,9 @@ async fn spawn_with(backend: Backend, data_dir: tempfile::TempDir, database_url:
     })
     .unwrap();
     let clock = ManualClock::new(now());
-    let running = zegel_server::start(&config, Arc::new(clock.clone())).await.unwrap();
+    let running = zegel_server::start(&config, Arc::new(clock.clone()))
+        .await
+        .unwrap();
     let app = running.app.clone();
     app.create_organisation(NewOrganisationRequest {
         name: "Zorg & Welzijn".into(),
@@ -114,10 +121,20 @@ async fn spawn_with(backend: Backend, data_dir: tempfile::TempDir, database_url:
     })
     .await
     .unwrap();
-    app.create_user("Zorg & Welzijn", SENDER, "Anne Bakker", zegel_app::Language::En)
+    app.create_user(
+        "Zorg & Welzijn",
+        SENDER,
+        "Anne Bakker",
+        zegel_app::Language::En,
+    )
+    .await
+    .unwrap();
+    let token = app
+        .create_api_token(SENDER, "tests")
         .await
-        .unwrap();
-    let token = app.create_api_token(SENDER, "tests").await.unwrap().expose().to_owned();
+        .unwrap()
+        .expose()
+        .to_owned();
     TestApp {
         base_url,
         worker: Worker::new(app.clone()),
@@ -142,7 +159,12 @@ fn now() -> i64 {
 }
 
 impl TestApp {
-    pub async fn api(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base_url))
@@ -153,23 +175,35 @@ impl TestApp {
         let response = request.send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     /// Sends a message through the API and fails the test unless it is accepted.
     pub async fn send(&self, body: Value) -> Value {
-        let (status, sent) = self.api(reqwest::Method::POST, "/api/v1/messages", Some(body)).await;
+        let (status, sent) = self
+            .api(reqwest::Method::POST, "/api/v1/messages", Some(body))
+            .await;
         assert_eq!(status, StatusCode::CREATED, "{sent}");
         sent
     }
 
     /// A simple message to one external recipient verified by e-mail code.
     pub async fn send_simple(&self, to: &str, subject: &str, body: &str) -> Value {
-        self.send(json!({"subject": subject, "body": body, "to": [{"email": to}]})).await
+        self.send(json!({"subject": subject, "body": body, "to": [{"email": to}]}))
+            .await
     }
 
     pub async fn message(&self, id: &str) -> Value {
-        let (status, detail) = self.api(reqwest::Method::GET, &format!("/api/v1/messages/{id}"), None).await;
+        let (status, detail) = self
+            .api(
+                reqwest::Method::GET,
+                &format!("/api/v1/messages/{id}"),
+                None,
+            )
+            .await;
         assert_eq!(status, StatusCode::OK, "{detail}");
         detail
     }
@@ -191,13 +225,18 @@ impl TestApp {
     pub async fn verify_by_email(&self, browser: &mut Browser, link: &str, to: &str) -> Page {
         let landing = browser.get(link).await;
         let before = self.smtp.received_by(to).len();
-        browser.post(&format!("{link}/code"), &[("csrf", &landing.csrf())]).await;
+        browser
+            .post(&format!("{link}/code"), &[("csrf", &landing.csrf())])
+            .await;
         self.run_jobs().await;
         let mails = self.smtp.received_by(to);
         assert_eq!(mails.len(), before + 1, "one code mail expected");
         let code = mails.last().unwrap().code();
         let page = browser
-            .submit(&format!("{link}/verify"), &[("csrf", &landing.csrf()), ("code", &code)])
+            .submit(
+                &format!("{link}/verify"),
+                &[("csrf", &landing.csrf()), ("code", &code)],
+            )
             .await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
         page

@@ -61,7 +61,10 @@ fn spawn_server(port: u16, maildir: &std::path::Path) -> Child {
         .expect("python3 with aiosmtpd is needed for the tests (pip install aiosmtpd)");
     let deadline = Instant::now() + Duration::from_secs(15);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "aiosmtpd did not start; is it installed? (pip install aiosmtpd)");
+        assert!(
+            Instant::now() < deadline,
+            "aiosmtpd did not start; is it installed? (pip install aiosmtpd)"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     process
@@ -72,7 +75,11 @@ impl SmtpSink {
         let maildir = tempfile::tempdir().unwrap();
         let port = free_port();
         let process = spawn_server(port, maildir.path());
-        Self { port, maildir, process }
+        Self {
+            port,
+            maildir,
+            process,
+        }
     }
 
     /// Takes the server down, as a mail server outage would.
@@ -103,7 +110,10 @@ impl SmtpSink {
 
     /// Every message received so far, oldest first.
     pub fn received(&self) -> Vec<ReceivedMail> {
-        self.files().iter().map(|path| parse(&std::fs::read(path).unwrap())).collect()
+        self.files()
+            .iter()
+            .map(|path| parse(&std::fs::read(path).unwrap()))
+            .collect()
     }
 
     pub fn received_by(&self, to: &str) -> Vec<ReceivedMail> {
@@ -113,18 +123,27 @@ impl SmtpSink {
     /// The only message to `to` so far; fails when there is none or more than one.
     pub fn only_mail_to(&self, to: &str) -> ReceivedMail {
         let mails = self.received_by(to);
-        assert_eq!(mails.len(), 1, "expected exactly one mail to {to}, got {mails:#?}");
+        assert_eq!(
+            mails.len(),
+            1,
+            "expected exactly one mail to {to}, got {mails:#?}"
+        );
         mails.into_iter().next().unwrap()
     }
 
     /// Raw bytes of every stored message, for scanning.
     pub fn raw(&self) -> Vec<Vec<u8>> {
-        self.files().iter().map(|p| std::fs::read(p).unwrap()).collect()
+        self.files()
+            .iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect()
     }
 }
 
 fn parse(raw: &[u8]) -> ReceivedMail {
-    let message = MessageParser::default().parse(raw).expect("a parseable mail");
+    let message = MessageParser::default()
+        .parse(raw)
+        .expect("a parseable mail");
     let address = |list: Option<&mail_parser::Address>| {
         list.and_then(|a| a.first())
             .and_then(|a| a.address())
@@ -140,7 +159,10 @@ fn parse(raw: &[u8]) -> ReceivedMail {
             .unwrap_or_default()
             .to_owned(),
         subject: message.subject().unwrap_or_default().to_owned(),
-        text: message.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+        text: message
+            .body_text(0)
+            .map(|t| t.into_owned())
+            .unwrap_or_default(),
         html: message.body_html(0).map(|t| t.into_owned()),
         message_id: message.message_id().unwrap_or_default().to_owned(),
     }

@@ -91,9 +91,21 @@ impl App {
             .delivery_by_link(token.hash().as_bytes())
             .await?
             .ok_or(PortalError::Unavailable)?;
-        let message = self.store.message(&delivery.delivery.message_id).await?.ok_or(PortalError::Unavailable)?;
-        let sender = self.store.user(&message.sender_id).await?.ok_or(PortalError::Unavailable)?;
-        let organisation = self.store.organisation(&message.org_id).await?.ok_or(PortalError::Unavailable)?;
+        let message = self
+            .store
+            .message(&delivery.delivery.message_id)
+            .await?
+            .ok_or(PortalError::Unavailable)?;
+        let sender = self
+            .store
+            .user(&message.sender_id)
+            .await?
+            .ok_or(PortalError::Unavailable)?;
+        let organisation = self
+            .store
+            .organisation(&message.org_id)
+            .await?
+            .ok_or(PortalError::Unavailable)?;
         let mut message = message;
         // Past its expiry a message is expired, even before the worker has shredded it.
         if message.state == MessageState::Sent.as_str() && message.expires_at <= self.now() {
@@ -115,11 +127,16 @@ impl App {
             .store
             .latest_challenge(&context.delivery.delivery.id)
             .await?
-            .is_some_and(|c| c.consumed_at.is_none() && c.expires_at > self.now() && c.attempts < self.attempts.tries_per_code);
+            .is_some_and(|c| {
+                c.consumed_at.is_none()
+                    && c.expires_at > self.now()
+                    && c.attempts < self.attempts.tries_per_code
+            });
         Ok(Landing {
             organisation: context.organisation.name.clone(),
             sender_name: context.sender.display_name.clone(),
-            method: VerificationMethod::parse(&context.delivery.verification_method).unwrap_or(VerificationMethod::EmailCode),
+            method: VerificationMethod::parse(&context.delivery.verification_method)
+                .unwrap_or(VerificationMethod::EmailCode),
             masked_email: mask_email(&context.delivery.email),
             language: context.language(),
             has_live_code,
@@ -130,7 +147,10 @@ impl App {
 /// `jan.de.vries@example.nl` → `ja•••@example.nl`: enough to recognise, not to harvest.
 pub fn mask_email(email: &str) -> String {
     let (local, domain) = email.split_once('@').unwrap_or((email, ""));
-    let visible: String = local.chars().take(2.min(local.chars().count().saturating_sub(1)).max(1)).collect();
+    let visible: String = local
+        .chars()
+        .take(2.min(local.chars().count().saturating_sub(1)).max(1))
+        .collect();
     format!("{visible}•••@{domain}")
 }
 

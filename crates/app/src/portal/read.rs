@@ -34,15 +34,29 @@ impl App {
     /// The message, for the holder of a valid session for this link.
     pub async fn read(&self, link: &str, session: &str) -> Result<ReadView, PortalError> {
         let context = self.session_context(link, session).await?;
-        let key = self.data_key(&context.message)?.ok_or_else(|| ended(&context))?;
+        let key = self
+            .data_key(&context.message)?
+            .ok_or_else(|| ended(&context))?;
         let id = &context.message.id;
-        let subject = decrypt_field(Some(&key), context.message.subject_ct.as_deref(), &content_label(id, "subject"))?;
-        let body = decrypt_field(Some(&key), context.message.body_ct.as_deref(), &content_label(id, "body"))?;
+        let subject = decrypt_field(
+            Some(&key),
+            context.message.subject_ct.as_deref(),
+            &content_label(id, "subject"),
+        )?;
+        let body = decrypt_field(
+            Some(&key),
+            context.message.body_ct.as_deref(),
+            &content_label(id, "body"),
+        )?;
         let delivery_id = &context.delivery.delivery.id;
         let mut replies = Vec::new();
         for reply in self.store.replies(id).await? {
             if &reply.delivery_id == delivery_id
-                && let Some(body) = decrypt_field(Some(&key), reply.body_ct.as_deref(), &reply_label(&reply.id))?
+                && let Some(body) = decrypt_field(
+                    Some(&key),
+                    reply.body_ct.as_deref(),
+                    &reply_label(&reply.id),
+                )?
             {
                 replies.push(ReplyView {
                     body,
@@ -63,7 +77,12 @@ impl App {
     }
 
     /// Stores a reply encrypted under the message key and forwards it to the sender.
-    pub async fn reply(&self, link: &str, session: &str, text: &str) -> Result<String, PortalError> {
+    pub async fn reply(
+        &self,
+        link: &str,
+        session: &str,
+        text: &str,
+    ) -> Result<String, PortalError> {
         let text = text.trim();
         if text.is_empty() {
             return Err(AppError::Invalid(vec!["empty".into()]).into());
@@ -72,7 +91,9 @@ impl App {
             return Err(AppError::Invalid(vec!["too long".into()]).into());
         }
         let context = self.session_context(link, session).await?;
-        let key = self.data_key(&context.message)?.ok_or_else(|| ended(&context))?;
+        let key = self
+            .data_key(&context.message)?
+            .ok_or_else(|| ended(&context))?;
         let id = new_id();
         let now = self.now();
         let reply = Reply {
@@ -83,7 +104,13 @@ impl App {
             created_at: now,
         };
         self.store
-            .create_reply(&reply, &JobPayload::NotifyReply { reply_id: id.clone() }.to_job(now))
+            .create_reply(
+                &reply,
+                &JobPayload::NotifyReply {
+                    reply_id: id.clone(),
+                }
+                .to_job(now),
+            )
             .await?;
         self.job_wakeup.notify_one();
         tracing::info!(message_id = %context.message.id, "recipient replied");

@@ -11,13 +11,21 @@ use crate::{App, new_id};
 
 #[derive(Debug)]
 pub enum CodeRequestOutcome {
-    Sent { masked_email: String },
+    Sent {
+        masked_email: String,
+    },
     /// A code went out less than the cooldown ago; no new one is sent.
-    RecentlySent { masked_email: String },
+    RecentlySent {
+        masked_email: String,
+    },
     /// This recipient verifies with an access code; nothing is sent.
     NotApplicable,
-    Wait { minutes: i64 },
-    Locked { sender_name: String },
+    Wait {
+        minutes: i64,
+    },
+    Locked {
+        sender_name: String,
+    },
 }
 
 #[derive(Debug)]
@@ -27,8 +35,12 @@ pub enum VerifyOutcome {
     WrongCode,
     CodeExpired,
     NoCodeYet,
-    Wait { minutes: i64 },
-    Locked { sender_name: String },
+    Wait {
+        minutes: i64,
+    },
+    Locked {
+        sender_name: String,
+    },
 }
 
 impl App {
@@ -71,7 +83,9 @@ impl App {
             sealed_code: JobPayload::seal_code(self, &challenge_id, &code),
             challenge_id,
         };
-        self.store.create_challenge(&challenge, &job.to_job(now)).await?;
+        self.store
+            .create_challenge(&challenge, &job.to_job(now))
+            .await?;
         self.job_wakeup.notify_one();
         Ok(CodeRequestOutcome::Sent { masked_email })
     }
@@ -84,33 +98,34 @@ impl App {
             return Ok(blocked.into_verify(&context));
         }
         let delivery_id = context.delivery.delivery.id.clone();
-        let correct = if context.delivery.verification_method == VerificationMethod::AccessCode.as_str() {
-            let Some(hash) = &context.delivery.access_code_hash else {
-                return Err(PortalError::Unavailable);
-            };
-            verify_access_code(presented, hash).map_err(crate::AppError::from)?
-        } else {
-            let Some(challenge) = self.store.latest_challenge(&delivery_id).await? else {
-                return Ok(VerifyOutcome::NoCodeYet);
-            };
-            // The try is spent before comparing, in one statement: parallel guesses cannot
-            // exceed the limit.
-            let Some(live) = self
-                .store
-                .spend_challenge_try(&challenge.id, self.attempts.tries_per_code, self.now())
-                .await?
-            else {
-                return Ok(VerifyOutcome::CodeExpired);
-            };
-            if self.codes.verify(presented, &live.id, &live.code_hmac) {
-                if !self.store.consume_challenge(&live.id, self.now()).await? {
-                    return Ok(VerifyOutcome::CodeExpired);
-                }
-                true
+        let correct =
+            if context.delivery.verification_method == VerificationMethod::AccessCode.as_str() {
+                let Some(hash) = &context.delivery.access_code_hash else {
+                    return Err(PortalError::Unavailable);
+                };
+                verify_access_code(presented, hash).map_err(crate::AppError::from)?
             } else {
-                false
-            }
-        };
+                let Some(challenge) = self.store.latest_challenge(&delivery_id).await? else {
+                    return Ok(VerifyOutcome::NoCodeYet);
+                };
+                // The try is spent before comparing, in one statement: parallel guesses cannot
+                // exceed the limit.
+                let Some(live) = self
+                    .store
+                    .spend_challenge_try(&challenge.id, self.attempts.tries_per_code, self.now())
+                    .await?
+                else {
+                    return Ok(VerifyOutcome::CodeExpired);
+                };
+                if self.codes.verify(presented, &live.id, &live.code_hmac) {
+                    if !self.store.consume_challenge(&live.id, self.now()).await? {
+                        return Ok(VerifyOutcome::CodeExpired);
+                    }
+                    true
+                } else {
+                    false
+                }
+            };
         if !correct {
             return self.count_failure(&context).await;
         }
@@ -131,13 +146,17 @@ impl App {
         Ok(match self.attempts.after_failure(failures, now) {
             FailureConsequence::TryAgain => VerifyOutcome::WrongCode,
             FailureConsequence::WaitUntil(until) => {
-                self.store.set_delivery_wait(delivery_id, Some(until), None).await?;
+                self.store
+                    .set_delivery_wait(delivery_id, Some(until), None)
+                    .await?;
                 VerifyOutcome::Wait {
                     minutes: minutes_until(now, until),
                 }
             }
             FailureConsequence::Locked => {
-                self.store.set_delivery_wait(delivery_id, None, Some(now)).await?;
+                self.store
+                    .set_delivery_wait(delivery_id, None, Some(now))
+                    .await?;
                 VerifyOutcome::Locked {
                     sender_name: context.sender.display_name.clone(),
                 }

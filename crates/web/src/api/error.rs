@@ -28,7 +28,12 @@ impl From<AppError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message, problems) = match self.0 {
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found", "not found".to_owned(), vec![]),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "not found".to_owned(),
+                vec![],
+            ),
             AppError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -52,11 +57,20 @@ impl IntoResponse for ApiError {
                 )
             }
         };
-        let mut response = (status, Json(ErrorBody { code, message, problems })).into_response();
+        let mut response = (
+            status,
+            Json(ErrorBody {
+                code,
+                message,
+                problems,
+            }),
+        )
+            .into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(axum::http::header::WWW_AUTHENTICATE, "Bearer".parse().expect("valid header"));
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                "Bearer".parse().expect("valid header"),
+            );
         }
         response
     }

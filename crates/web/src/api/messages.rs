@@ -21,7 +21,10 @@ pub async fn send(
     ApiUser(user): ApiUser,
     Json(request): Json<SendRequest>,
 ) -> Result<(StatusCode, Json<SentMessage>), ApiError> {
-    Ok((StatusCode::CREATED, Json(app.send_message(&user, request).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(app.send_message(&user, request).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -15,7 +15,10 @@ use auth::BearerScheme;
 
 pub fn routes() -> Router<App> {
     Router::new()
-        .route("/api/openapi.json", get(|| async { Json(openapi_document()) }))
+        .route(
+            "/api/openapi.json",
+            get(|| async { Json(openapi_document()) }),
+        )
         .route("/api/v1/messages", post(messages::send).get(messages::list))
         .route("/api/v1/messages/{id}", get(messages::detail))
         .route("/api/v1/messages/{id}/revoke", post(messages::revoke))

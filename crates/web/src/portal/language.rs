@@ -15,9 +15,10 @@ pub struct LanguagePreference {
 
 impl LanguagePreference {
     pub fn read(query_lang: Option<&str>, jar: &CookieJar, headers: &HeaderMap) -> Self {
-        let chosen = query_lang
-            .and_then(Language::from_tag)
-            .or_else(|| jar.get(cookies::LANGUAGE).and_then(|c| Language::from_tag(c.value())));
+        let chosen = query_lang.and_then(Language::from_tag).or_else(|| {
+            jar.get(cookies::LANGUAGE)
+                .and_then(|c| Language::from_tag(c.value()))
+        });
         let browser = headers
             .get(ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok())

@@ -69,7 +69,13 @@ struct Visit {
 }
 
 impl Visit {
-    fn new(app: App, link: String, query_lang: Option<&str>, jar: CookieJar, headers: &HeaderMap) -> Self {
+    fn new(
+        app: App,
+        link: String,
+        query_lang: Option<&str>,
+        jar: CookieJar,
+        headers: &HeaderMap,
+    ) -> Self {
         let preference = LanguagePreference::read(query_lang, &jar, headers);
         let jar = match query_lang.and_then(Language::from_tag) {
             Some(chosen) => cookies::with_language(jar, chosen.code()),
@@ -88,7 +94,11 @@ impl Visit {
     }
 
     /// The landing page, with an optional notice, for a link that is still usable.
-    async fn landing(self, notice: impl FnOnce(&Texts, &Landing) -> Option<Notice>, draft: Option<String>) -> Response {
+    async fn landing(
+        self,
+        notice: impl FnOnce(&Texts, &Landing) -> Option<Notice>,
+        draft: Option<String>,
+    ) -> Response {
         let landing = match self.app.landing(&self.link).await {
             Ok(landing) => landing,
             Err(error) => return self.failure(error),
@@ -110,7 +120,10 @@ impl Visit {
             intro: zegel_i18n::text_with(
                 language,
                 "portal-from",
-                &[("sender", &landing.sender_name), ("organisation", &landing.organisation)],
+                &[
+                    ("sender", &landing.sender_name),
+                    ("organisation", &landing.organisation),
+                ],
             ),
             link: self.link,
             csrf,
@@ -131,7 +144,16 @@ impl Visit {
         let replies = view
             .replies
             .into_iter()
-            .map(|r| (t.with("portal-your-reply", "date", &format_date(language, r.created_at)), r.body))
+            .map(|r| {
+                (
+                    t.with(
+                        "portal-your-reply",
+                        "date",
+                        &format_date(language, r.created_at),
+                    ),
+                    r.body,
+                )
+            })
             .collect();
         let page = MessagePage {
             lang: language.code(),
@@ -142,9 +164,13 @@ impl Visit {
             subject: view.subject,
             sender: format!("{} ({})", view.sender_name, view.organisation),
             body: view.body,
-            expires: t.with("portal-message-expires", "date", &format_date(language, view.expires_at)),
+            expires: t.with(
+                "portal-message-expires",
+                "date",
+                &format_date(language, view.expires_at),
+            ),
             replies,
-            notice: notice.or_else(|| None),
+            notice,
             draft,
             t,
         };
@@ -159,11 +185,19 @@ impl Visit {
         let (status, page) = match error {
             PortalError::Expired { sender_name } => (
                 StatusCode::GONE,
-                NoticePage::new(language, "portal-expired-title", t.with("portal-expired", "sender", &sender_name)),
+                NoticePage::new(
+                    language,
+                    "portal-expired-title",
+                    t.with("portal-expired", "sender", &sender_name),
+                ),
             ),
             PortalError::Revoked { sender_name } => (
                 StatusCode::GONE,
-                NoticePage::new(language, "portal-revoked-title", t.with("portal-revoked", "sender", &sender_name)),
+                NoticePage::new(
+                    language,
+                    "portal-revoked-title",
+                    t.with("portal-revoked", "sender", &sender_name),
+                ),
             ),
             PortalError::App(AppError::Internal(detail)) => {
                 tracing::error!(error = %detail, "portal request failed");
@@ -174,7 +208,11 @@ impl Visit {
             }
             _ => (
                 StatusCode::NOT_FOUND,
-                NoticePage::new(language, "portal-unavailable-title", t.get("portal-unavailable")),
+                NoticePage::new(
+                    language,
+                    "portal-unavailable-title",
+                    t.get("portal-unavailable"),
+                ),
             ),
         };
         self.respond(status, &page)
@@ -183,7 +221,11 @@ impl Visit {
     /// A form whose CSRF token does not match: nothing was done; offer the way back.
     fn form_expired(self) -> Response {
         let language = self.preference.resolve(None);
-        let mut page = NoticePage::new(language, "portal-title", Texts(language).get("portal-form-expired"));
+        let mut page = NoticePage::new(
+            language,
+            "portal-title",
+            Texts(language).get("portal-form-expired"),
+        );
         page.back = Some(format!("/m/{}", self.link));
         self.respond(StatusCode::FORBIDDEN, &page)
     }
@@ -209,7 +251,11 @@ async fn show(
             visit.message(view, replied.and_then(Notice::success), String::new())
         }
         Err(PortalError::NeedsVerification) => visit.landing(|_, _| None, None).await,
-        Err(PortalError::SessionEnded) => visit.landing(|t, _| Notice::info(t.get("portal-session-ended")), None).await,
+        Err(PortalError::SessionEnded) => {
+            visit
+                .landing(|t, _| Notice::info(t.get("portal-session-ended")), None)
+                .await
+        }
         Err(error) => visit.failure(error),
     }
 }
@@ -235,10 +281,16 @@ async fn send_code(
                 CodeRequestOutcome::Sent { masked_email } => {
                     Notice::success(t.with("portal-code-sent", "email", &masked_email))
                 }
-                CodeRequestOutcome::RecentlySent { .. } => Notice::info(t.get("portal-code-recent")),
+                CodeRequestOutcome::RecentlySent { .. } => {
+                    Notice::info(t.get("portal-code-recent"))
+                }
                 CodeRequestOutcome::NotApplicable => None,
-                CodeRequestOutcome::Wait { minutes } => Notice::error(t.count("portal-wait", "minutes", minutes)),
-                CodeRequestOutcome::Locked { sender_name } => Notice::error(t.with("portal-locked", "sender", &sender_name)),
+                CodeRequestOutcome::Wait { minutes } => {
+                    Notice::error(t.count("portal-wait", "minutes", minutes))
+                }
+                CodeRequestOutcome::Locked { sender_name } => {
+                    Notice::error(t.with("portal-locked", "sender", &sender_name))
+                }
             },
             None,
         )
@@ -271,7 +323,9 @@ async fn verify(
             VerifyOutcome::CodeExpired => t.get("portal-code-expired"),
             VerifyOutcome::NoCodeYet => t.get("portal-no-code-yet"),
             VerifyOutcome::Wait { minutes } => t.count("portal-wait", "minutes", minutes),
-            VerifyOutcome::Locked { sender_name } => t.with("portal-locked", "sender", &sender_name),
+            VerifyOutcome::Locked { sender_name } => {
+                t.with("portal-locked", "sender", &sender_name)
+            }
         })
     };
     visit.landing(explain, None).await
@@ -289,7 +343,12 @@ async fn reply(
         return visit.form_expired();
     }
     let Some(session) = cookies::session(&visit.jar) else {
-        return visit.landing(|t, _| Notice::info(t.get("portal-session-ended")), Some(form.body)).await;
+        return visit
+            .landing(
+                |t, _| Notice::info(t.get("portal-session-ended")),
+                Some(form.body),
+            )
+            .await;
     };
     match visit.app.reply(&visit.link, &session, &form.body).await {
         Ok(_) => Redirect::to(&format!("/m/{}?replied=1", visit.link)).into_response(),
@@ -303,12 +362,21 @@ async fn reply(
             let problem = if form.body.trim().is_empty() {
                 t.get("portal-reply-empty")
             } else {
-                t.with("portal-reply-too-long", "limit", &zegel_app::MAX_REPLY_CHARS.to_string())
+                t.with(
+                    "portal-reply-too-long",
+                    "limit",
+                    &zegel_app::MAX_REPLY_CHARS.to_string(),
+                )
             };
             visit.message(view, Notice::error(problem), form.body)
         }
         Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
-            visit.landing(|t, _| Notice::info(t.get("portal-session-ended")), Some(form.body)).await
+            visit
+                .landing(
+                    |t, _| Notice::info(t.get("portal-session-ended")),
+                    Some(form.body),
+                )
+                .await
         }
         Err(error) => visit.failure(error),
     }

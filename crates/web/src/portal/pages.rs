@@ -17,10 +17,16 @@ impl Notice {
         Some(Self { kind: "info", text })
     }
     pub fn success(text: String) -> Option<Self> {
-        Some(Self { kind: "success", text })
+        Some(Self {
+            kind: "success",
+            text,
+        })
     }
     pub fn error(text: String) -> Option<Self> {
-        Some(Self { kind: "error", text })
+        Some(Self {
+            kind: "error",
+            text,
+        })
     }
 }
 
