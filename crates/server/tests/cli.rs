@@ -1,0 +1,168 @@
+//! The `zegel` binary as a newcomer uses it: a broken configuration is explained in one go,
+//! the admin commands set up an installation, and `serve` runs with nothing else on the
+//! machine, mail going to the dev outbox page.
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn zegel(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_zegel"));
+    command
+        .args(args)
+        .current_dir(data_dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("ZEGEL_DATA_DIR", data_dir.join("data"));
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command
+}
+
+fn run(data_dir: &std::path::Path, args: &[&str]) -> String {
+    let output: Output = zegel(data_dir, args, &[]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn every_configuration_problem_is_reported_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = zegel(
+        dir.path(),
+        &["serve"],
+        &[
+            ("ZEGEL_LISTEN", "everywhere"),
+            ("ZEGEL_PUBLIC_URL", "ftp://zegel"),
+            ("ZEGEL_SMTP_URL", "mail.zorg.nl"),
+        ],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("4 problem(s)"), "{stderr}");
+    for key in ["listen:", "public_url:", "smtp_url:", "mail_from:"] {
+        assert!(stderr.contains(key), "{key} not reported: {stderr}");
+    }
+    let mistyped = zegel(
+        dir.path(),
+        &["serve"],
+        &[("ZEGEL_EMBEDDED_WORKER", "perhaps")],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(mistyped.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&mistyped.stderr).to_lowercase();
+    assert!(
+        stderr.contains("embedded_worker") && stderr.contains("perhaps"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fresh_machine_serves_with_sqlite_and_the_dev_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let org = run(
+        dir.path(),
+        &[
+            "admin",
+            "create-org",
+            "--name",
+            "Zorg BV",
+            "--domain",
+            "zorg.nl",
+        ],
+    );
+    assert_eq!(org.len(), 36, "an id: {org}");
+    run(
+        dir.path(),
+        &[
+            "admin",
+            "create-user",
+            "--org",
+            "Zorg BV",
+            "--email",
+            "anne@zorg.nl",
+            "--name",
+            "Anne Bakker",
+        ],
+    );
+    let token = run(
+        dir.path(),
+        &["admin", "create-token", "--user", "anne@zorg.nl"],
+    );
+    assert_eq!(token.len(), 43);
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _server = Server(
+        zegel(
+            dir.path(),
+            &["serve"],
+            &[("ZEGEL_LISTEN", &format!("127.0.0.1:{port}"))],
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap(),
+    );
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while client.get(format!("{base}/readyz")).send().await.is_err() {
+        assert!(Instant::now() < deadline, "zegel serve did not come up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sent = client
+        .post(format!("{base}/api/v1/messages"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({"subject": "Uitslag", "body": "Goed nieuws", "to": [{"email": "jan@example.nl"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 201);
+
+    // The embedded worker delivers the notification to the dev outbox page.
+    let mut outbox = String::new();
+    while !outbox.contains("/m/") {
+        assert!(
+            Instant::now() < deadline,
+            "no notification in the dev outbox: {outbox}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        outbox = client
+            .get(format!("{base}/dev/outbox"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    }
+    assert!(outbox.contains("jan@example.nl"));
+    assert!(outbox.contains("Anne Bakker heeft u een beveiligd bericht gestuurd"));
+    assert!(
+        outbox.contains(&format!("<a href=\"{base}/m/")),
+        "the link can be followed"
+    );
+
+    let data = dir.path().join("data");
+    assert!(data.join("zegel.db").exists() && data.join("keys").exists());
+}
