@@ -11,7 +11,7 @@ use zegel_store::NewJob;
 
 use crate::send::content_label;
 use crate::sent::{decrypt_field, reply_label};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Parties};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -79,24 +79,14 @@ impl App {
         if view.delivery.notified_at.is_some() {
             return Ok(());
         }
-        let message = self
-            .store
-            .message(&view.delivery.message_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let Parties {
+            message,
+            sender,
+            organisation: org,
+        } = self.parties(&view.delivery.message_id).await?;
         if MessageState::parse(&message.state) != Some(MessageState::Sent) {
             return Ok(());
         }
-        let sender = self
-            .store
-            .user(&message.sender_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let org = self
-            .store
-            .organisation(&message.org_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
         let link = format!(
             "{}/m/{}",
             self.public_url,
@@ -134,16 +124,7 @@ impl App {
         }) {
             return Ok(());
         }
-        let message = self
-            .store
-            .message(&view.delivery.message_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let org = self
-            .store
-            .organisation(&message.org_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let org = self.parties(&view.delivery.message_id).await?.organisation;
         let sealed = STANDARD
             .decode(sealed_code)
             .map_err(|_| AppError::Internal("unreadable sealed code".into()))?;
@@ -170,16 +151,9 @@ impl App {
         let Some(reply) = self.store.reply(reply_id).await? else {
             return Ok(());
         };
-        let message = self
-            .store
-            .message(&reply.message_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let sender = self
-            .store
-            .user(&message.sender_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let Parties {
+            message, sender, ..
+        } = self.parties(&reply.message_id).await?;
         let recipient = self
             .store
             .delivery(&reply.delivery_id)

@@ -70,6 +70,39 @@ impl App {
     }
 }
 
+/// A message with the people it is from: what every mail and portal page names.
+pub(crate) struct Parties {
+    pub message: zegel_store::Message,
+    pub sender: User,
+    pub organisation: zegel_store::Organisation,
+}
+
+impl App {
+    /// The message with its sender and organisation; `NotFound` if any of them is gone.
+    pub(crate) async fn parties(&self, message_id: &str) -> AppResult<Parties> {
+        let message = self
+            .store
+            .message(message_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let sender = self
+            .store
+            .user(&message.sender_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let organisation = self
+            .store
+            .organisation(&message.org_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        Ok(Parties {
+            message,
+            sender,
+            organisation,
+        })
+    }
+}
+
 /// A new random identifier for a row.
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

@@ -13,7 +13,7 @@ use zegel_crypto::Token;
 use zegel_domain::{Language, MessageState, VerificationMethod};
 use zegel_store::{DeliveryView, Message, Organisation, User};
 
-use crate::{App, AppError};
+use crate::{App, AppError, Parties};
 
 pub use read::{ReadView, ReplyView};
 pub use verify::{CodeRequestOutcome, VerifyOutcome};
@@ -91,22 +91,17 @@ impl App {
             .delivery_by_link(token.hash().as_bytes())
             .await?
             .ok_or(PortalError::Unavailable)?;
-        let message = self
-            .store
-            .message(&delivery.delivery.message_id)
-            .await?
-            .ok_or(PortalError::Unavailable)?;
-        let sender = self
-            .store
-            .user(&message.sender_id)
-            .await?
-            .ok_or(PortalError::Unavailable)?;
-        let organisation = self
-            .store
-            .organisation(&message.org_id)
-            .await?
-            .ok_or(PortalError::Unavailable)?;
-        let mut message = message;
+        let Parties {
+            mut message,
+            sender,
+            organisation,
+        } = self
+            .parties(&delivery.delivery.message_id)
+            .await
+            .map_err(|error| match error {
+                AppError::NotFound => PortalError::Unavailable,
+                other => PortalError::App(other),
+            })?;
         // Past its expiry a message is expired, even before the worker has shredded it.
         if message.state == MessageState::Sent.as_str() && message.expires_at <= self.now() {
             message.state = MessageState::Expired.as_str().to_owned();

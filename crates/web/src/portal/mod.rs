@@ -21,7 +21,7 @@ use zegel_i18n::{Texts, format_date};
 
 use cookies::csrf_token;
 use language::LanguagePreference;
-use pages::{LandingPage, MessagePage, Notice, NoticePage, render};
+use pages::{Frame, LandingPage, MessagePage, Notice, NoticePage, render};
 
 pub fn routes() -> Router<App> {
     Router::new()
@@ -114,9 +114,11 @@ impl Visit {
             t.with("portal-email-code-explain", "email", &landing.masked_email)
         };
         let page = LandingPage {
-            lang: language.code(),
-            title: t.get("portal-title"),
-            footer: t.with("portal-footer", "organisation", &landing.organisation),
+            frame: Frame::new(
+                language,
+                t.get("portal-title"),
+                t.with("portal-footer", "organisation", &landing.organisation),
+            ),
             intro: zegel_i18n::text_with(
                 language,
                 "portal-from",
@@ -132,7 +134,6 @@ impl Visit {
             show_code_form: landing.has_live_code || notice.is_some(),
             notice,
             draft,
-            t,
         };
         (jar, render(StatusCode::OK, &page)).into_response()
     }
@@ -156,9 +157,11 @@ impl Visit {
             })
             .collect();
         let page = MessagePage {
-            lang: language.code(),
-            title: view.subject.clone(),
-            footer: t.with("portal-footer", "organisation", &view.organisation),
+            frame: Frame::new(
+                language,
+                view.subject.clone(),
+                t.with("portal-footer", "organisation", &view.organisation),
+            ),
             link: self.link,
             csrf,
             subject: view.subject,
@@ -172,7 +175,6 @@ impl Visit {
             replies,
             notice,
             draft,
-            t,
         };
         (jar, render(StatusCode::OK, &page)).into_response()
     }

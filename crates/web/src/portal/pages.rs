@@ -30,13 +30,29 @@ impl Notice {
     }
 }
 
-#[derive(Template)]
-#[template(path = "landing.html")]
-pub struct LandingPage {
+/// What every portal page has: its language, title and footer.
+pub struct Frame {
     pub t: Texts,
     pub lang: &'static str,
     pub title: String,
     pub footer: String,
+}
+
+impl Frame {
+    pub fn new(language: Language, title: String, footer: String) -> Self {
+        Self {
+            t: Texts(language),
+            lang: language.code(),
+            title,
+            footer,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+pub struct LandingPage {
+    pub frame: Frame,
     pub link: String,
     pub csrf: String,
     pub intro: String,
@@ -50,10 +66,7 @@ pub struct LandingPage {
 #[derive(Template)]
 #[template(path = "message.html")]
 pub struct MessagePage {
-    pub t: Texts,
-    pub lang: &'static str,
-    pub title: String,
-    pub footer: String,
+    pub frame: Frame,
     pub link: String,
     pub csrf: String,
     pub subject: String,
@@ -69,24 +82,17 @@ pub struct MessagePage {
 #[derive(Template)]
 #[template(path = "notice.html")]
 pub struct NoticePage {
-    pub t: Texts,
-    pub lang: &'static str,
-    pub title: String,
-    pub footer: String,
+    pub frame: Frame,
     pub text: String,
     pub back: Option<String>,
 }
 
 impl NoticePage {
     pub fn new(language: Language, title_key: &str, text: String) -> Self {
-        let t = Texts(language);
         Self {
-            lang: language.code(),
-            title: t.get(title_key),
-            footer: String::new(),
+            frame: Frame::new(language, Texts(language).get(title_key), String::new()),
             text,
             back: None,
-            t,
         }
     }
 }
