@@ -15,6 +15,11 @@ pub struct SmtpSender {
 
 impl SmtpSender {
     pub fn new(url: &str, from: &str) -> Result<Self, MailError> {
+        if url.starts_with("smtp://") && !url.contains("tls=required") && !is_loopback(url) {
+            tracing::warn!(
+                "smtp_url sends mail unencrypted to a remote server; use smtps:// or ?tls=required"
+            );
+        }
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| MailError::Invalid(format!("smtp url: {e}")))?
             .build();
@@ -61,5 +66,27 @@ impl MailSender for SmtpSender {
             .await
             .map(|_| ())
             .map_err(|e| MailError::Transport(e.to_string()))
+    }
+}
+
+/// Whether the URL's host is this machine, where an unencrypted hop to a local relay is fine.
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let host_part = rest.rsplit_once('@').map(|(_, h)| h).unwrap_or(rest);
+    ["127.", "localhost", "[::1]"]
+        .iter()
+        .any(|prefix| host_part.starts_with(prefix))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback;
+
+    #[test]
+    fn recognises_local_relays() {
+        assert!(is_loopback("smtp://127.0.0.1:25"));
+        assert!(is_loopback("smtp://user:pw@localhost:2525"));
+        assert!(!is_loopback("smtp://mail.zorg.nl:25"));
+        assert!(!is_loopback("smtp://127.0.0.1@mail.zorg.nl"));
     }
 }
