@@ -8,6 +8,8 @@ mod email;
 mod expiry;
 mod language;
 mod message;
+mod phone;
+mod sms_text;
 mod verification;
 
 pub use access_code::{AccessCode, AccessCodeError};
@@ -16,6 +18,8 @@ pub use email::{EmailAddress, EmailError};
 pub use expiry::{ExpiryError, ExpiryPolicy};
 pub use language::Language;
 pub use message::{MessageState, RecipientKind};
+pub use phone::{PhoneError, PhoneNumber};
+pub use sms_text::{OriginatorError, is_gsm7, validate_originator};
 pub use verification::VerificationMethod;
 
 /// Seconds since the Unix epoch. The database stores times this way on both backends.

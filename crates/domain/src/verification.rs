@@ -8,6 +8,8 @@ pub enum VerificationMethod {
     EmailCode,
     /// A code agreed beforehand, never sent by Zegel.
     AccessCode,
+    /// A 6-digit code sent by SMS to a number the sender set.
+    Sms,
 }
 
 impl VerificationMethod {
@@ -15,6 +17,7 @@ impl VerificationMethod {
         match self {
             VerificationMethod::EmailCode => "email_code",
             VerificationMethod::AccessCode => "access_code",
+            VerificationMethod::Sms => "sms",
         }
     }
 
@@ -22,6 +25,7 @@ impl VerificationMethod {
         match value {
             "email_code" => Some(VerificationMethod::EmailCode),
             "access_code" => Some(VerificationMethod::AccessCode),
+            "sms" => Some(VerificationMethod::Sms),
             _ => None,
         }
     }
