@@ -40,37 +40,43 @@ impl DevOutbox {
     }
 }
 
+impl OutboxEntry {
+    /// An entry written now; `channel` is `email` or `sms`.
+    pub fn now(channel: &str, to: &str, from_name: &str, subject: &str, text: &str) -> Self {
+        Self {
+            channel: channel.to_owned(),
+            to: to.to_owned(),
+            from_name: from_name.to_owned(),
+            subject: subject.to_owned(),
+            text: text.to_owned(),
+            html: None,
+            written_at_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis(),
+        }
+    }
+}
+
+impl DevOutbox {
+    /// Writes one entry; `id` makes the file name unique and recognisable.
+    pub async fn write(&self, entry: &OutboxEntry, id: &str) -> std::io::Result<()> {
+        let json = serde_json::to_vec_pretty(entry).map_err(std::io::Error::other)?;
+        let file_name: String = id
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .collect();
+        let path = self.dir.join(format!("{}-{file_name}.json", entry.written_at_ms));
+        tokio::fs::write(path, json).await
+    }
+}
+
 #[async_trait]
 impl MailSender for DevOutbox {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
-        let written_at_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_millis();
-        let entry = OutboxEntry {
-            channel: "email".into(),
-            to: mail.to.clone(),
-            from_name: mail.from_name.clone(),
-            subject: mail.subject.clone(),
-            text: mail.text.clone(),
-            html: mail.html.clone(),
-            written_at_ms,
-        };
-        let json =
-            serde_json::to_vec_pretty(&entry).map_err(|e| MailError::Transport(e.to_string()))?;
-        let file_name: String = mail
-            .message_id
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let path = self.dir.join(format!("{written_at_ms}-{file_name}.json"));
-        tokio::fs::write(path, json)
+        let mut entry = OutboxEntry::now("email", &mail.to, &mail.from_name, &mail.subject, &mail.text);
+        entry.html = mail.html.clone();
+        self.write(&entry, &mail.message_id)
             .await
             .map_err(|e| MailError::Transport(e.to_string()))
     }

@@ -1,0 +1,55 @@
+//! What every HTTP provider shares: one client with timeouts, and the reading of an answer
+//! into success, "retry later" or "rejected".
+
+use reqwest::{Response, StatusCode};
+use std::time::Duration;
+
+use crate::SmsError;
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .expect("an HTTP client can be built")
+}
+
+/// A failed request never reached the provider, or got no answer: worth retrying.
+pub fn unreachable(error: reqwest::Error) -> SmsError {
+    SmsError::RetryLater {
+        reason: format!("no answer: {}", error.without_url()),
+        after_seconds: None,
+    }
+}
+
+/// Passes a successful response through; turns failures into the right [`SmsError`].
+/// `describe` extracts the provider's own error text from a failure body.
+pub async fn check(response: Response, describe: fn(&str) -> Option<String>) -> Result<Response, SmsError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(response);
+    }
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let body = response.text().await.unwrap_or_default();
+    // Provider error texts can be long; keep the log line readable.
+    let detail: String = describe(&body)
+        .unwrap_or_else(|| body.clone())
+        .chars()
+        .take(300)
+        .collect();
+    let reason = format!("HTTP {}: {detail}", status.as_u16());
+    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        Err(SmsError::RetryLater {
+            reason,
+            after_seconds: retry_after,
+        })
+    } else if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        Err(SmsError::Configuration(reason))
+    } else {
+        Err(SmsError::Rejected(reason))
+    }
+}

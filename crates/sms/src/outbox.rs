@@ -1,0 +1,44 @@
+//! Development without an SMS provider: every SMS lands on the dev outbox page, beside the
+//! e-mails.
+
+use async_trait::async_trait;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use zegel_mail::{DevOutbox, OutboxEntry};
+
+use crate::{AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider};
+
+pub struct DevSmsOutbox {
+    outbox: Arc<DevOutbox>,
+    counter: AtomicU64,
+}
+
+impl DevSmsOutbox {
+    pub fn new(outbox: Arc<DevOutbox>) -> Self {
+        Self {
+            outbox,
+            counter: AtomicU64::new(0),
+        }
+    }
+}
+
+#[async_trait]
+impl SmsProvider for DevSmsOutbox {
+    fn name(&self) -> &'static str {
+        "dev"
+    }
+
+    async fn send(&self, sms: &OutgoingSms) -> Result<AcceptedSms, SmsError> {
+        let id = format!("dev-{}-{}", sms.reference, self.counter.fetch_add(1, Ordering::Relaxed));
+        let entry = OutboxEntry::now("sms", sms.to.e164(), "Zegel", &format!("SMS to {}", sms.to.masked()), &sms.text);
+        self.outbox
+            .write(&entry, &id)
+            .await
+            .map_err(|e| SmsError::Configuration(e.to_string()))?;
+        Ok(AcceptedSms { provider_message_id: id })
+    }
+
+    fn read_report(&self, _report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
+        Err(ReportError::Unauthenticated)
+    }
+}
