@@ -26,6 +26,10 @@ pub(crate) enum JobPayload {
     },
     /// Bring a recipient's reply to the sender's mailbox.
     NotifyReply { reply_id: String },
+    /// Send a reserved SMS code (number in the SMS log, code sealed here).
+    SendSms { sms_id: String, sealed_code: String },
+    /// Tell the sender the recipient says the number is wrong.
+    NotifyWrongNumber { delivery_id: String },
 }
 
 impl JobPayload {
@@ -34,6 +38,8 @@ impl JobPayload {
             JobPayload::Notify { .. } => "notify",
             JobPayload::SendCode { .. } => "send_code",
             JobPayload::NotifyReply { .. } => "notify_reply",
+            JobPayload::SendSms { .. } => "send_sms",
+            JobPayload::NotifyWrongNumber { .. } => "notify_wrong_number",
         }
     }
 
@@ -55,6 +61,21 @@ impl JobPayload {
 }
 
 impl App {
+    /// Whether a queued code is still the one to send: a newer code replaces it, and one that
+    /// lapsed or was used while queued would only confuse.
+    pub(crate) async fn challenge_is_current(&self, delivery_id: &str, challenge_id: &str) -> AppResult<bool> {
+        let current = self.store.latest_challenge(delivery_id).await?;
+        Ok(current.is_some_and(|c| c.id == challenge_id && c.expires_at > self.now() && c.consumed_at.is_none()))
+    }
+
+    pub(crate) fn unseal_code(&self, challenge_id: &str, sealed_code: &str) -> AppResult<String> {
+        let sealed = STANDARD
+            .decode(sealed_code)
+            .map_err(|_| AppError::Internal("unreadable sealed code".into()))?;
+        let code = self.keyring.job_secret_key().open(&sealed, challenge_id.as_bytes())?;
+        String::from_utf8(code).map_err(|_| AppError::Internal("unreadable code".into()))
+    }
+
     pub(crate) async fn run_job(&self, payload: &str) -> AppResult<()> {
         let job: JobPayload = serde_json::from_str(payload)
             .map_err(|e| AppError::Internal(format!("unreadable job: {e}")))?;
@@ -69,6 +90,8 @@ impl App {
                     .await
             }
             JobPayload::NotifyReply { reply_id } => self.mail_reply(&reply_id).await,
+            JobPayload::SendSms { sms_id, sealed_code } => self.send_sms(&sms_id, &sealed_code).await,
+            JobPayload::NotifyWrongNumber { delivery_id } => self.mail_wrong_number(&delivery_id).await,
         }
     }
 
@@ -117,23 +140,11 @@ impl App {
         let Some(view) = self.store.delivery(delivery_id).await? else {
             return Ok(());
         };
-        // A newer code replaced this one, or it lapsed while queued: mailing it would only confuse.
-        let current = self.store.latest_challenge(delivery_id).await?;
-        if current.is_none_or(|c| {
-            c.id != challenge_id || c.expires_at <= self.now() || c.consumed_at.is_some()
-        }) {
+        if !self.challenge_is_current(delivery_id, challenge_id).await? {
             return Ok(());
         }
         let org = self.parties(&view.delivery.message_id).await?.organisation;
-        let sealed = STANDARD
-            .decode(sealed_code)
-            .map_err(|_| AppError::Internal("unreadable sealed code".into()))?;
-        let code = self
-            .keyring
-            .job_secret_key()
-            .open(&sealed, challenge_id.as_bytes())?;
-        let code =
-            String::from_utf8(code).map_err(|_| AppError::Internal("unreadable code".into()))?;
+        let code = self.unseal_code(challenge_id, sealed_code)?;
         let mail = CodeMail {
             language: Language::from_tag(&view.language).unwrap_or_default(),
             to: &view.email,

@@ -7,6 +7,8 @@ mod clock;
 mod error;
 mod jobs;
 pub(crate) mod portal;
+mod recipients;
+mod sms;
 mod send;
 mod sent;
 mod worker;
@@ -15,7 +17,8 @@ use std::sync::Arc;
 use zegel_crypto::{CodeHasher, Keyring};
 use zegel_domain::AttemptPolicy;
 use zegel_mail::MailSender;
-use zegel_store::Store;
+use zegel_sms::SmsProvider;
+use zegel_store::{SmsCaps, Store};
 
 pub use admin::NewOrganisationRequest;
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -24,6 +27,7 @@ pub use portal::read::MAX_REPLY_CHARS;
 pub use portal::{CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome};
 pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, VerificationInput};
 pub use sent::{DeliveryStatus, MessageDetail, MessageSummary, ThreadReply};
+pub use recipients::RecipientSummary;
 pub use worker::Worker;
 pub use zegel_crypto::Token;
 pub use zegel_domain::Language;
@@ -35,6 +39,8 @@ pub struct App {
     pub store: Arc<dyn Store>,
     pub keyring: Arc<Keyring>,
     pub mailer: Arc<dyn MailSender>,
+    pub sms: Arc<dyn SmsProvider>,
+    pub sms_policy: SmsPolicy,
     pub clock: Arc<dyn Clock>,
     /// Base of every link in mail, without a trailing slash.
     pub public_url: String,
@@ -49,6 +55,7 @@ impl App {
         store: Arc<dyn Store>,
         keyring: Arc<Keyring>,
         mailer: Arc<dyn MailSender>,
+        sms: Arc<dyn SmsProvider>,
         clock: Arc<dyn Clock>,
         public_url: &str,
     ) -> Self {
@@ -57,6 +64,8 @@ impl App {
             store,
             keyring,
             mailer,
+            sms,
+            sms_policy: SmsPolicy::default(),
             clock,
             public_url: public_url.trim_end_matches('/').to_owned(),
             attempts: AttemptPolicy::default(),
@@ -67,6 +76,28 @@ impl App {
 
     fn now(&self) -> i64 {
         self.clock.now()
+    }
+}
+
+/// Where SMS codes may go and how many: the defence against SMS pumping.
+#[derive(Debug, Clone)]
+pub struct SmsPolicy {
+    /// ISO country codes of numbers that may receive codes.
+    pub allowed_regions: Vec<String>,
+    pub caps: SmsCaps,
+}
+
+impl Default for SmsPolicy {
+    fn default() -> Self {
+        Self {
+            allowed_regions: ["NL", "BE", "DE", "LU"].map(String::from).to_vec(),
+            caps: SmsCaps {
+                per_recipient_hour: 5,
+                per_recipient_day: 10,
+                per_organisation_hour: 500,
+                per_organisation_day: 2000,
+            },
+        }
     }
 }
 

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use zegel_crypto::{DataKey, hash_access_code};
 use zegel_domain::{
-    AccessCode, EmailAddress, ExpiryPolicy, Language, MessageState, RecipientKind,
+    AccessCode, EmailAddress, ExpiryPolicy, Language, MessageState, PhoneNumber, RecipientKind,
     VerificationMethod,
 };
 use zegel_store::{Message, NewDelivery, NewMessage, Organisation, Recipient, User};
@@ -43,11 +43,18 @@ pub struct RecipientInput {
     pub language: Option<Language>,
 }
 
+/// How a recipient proves who they are. The phone number and access code come from staff,
+/// never from the recipient.
 #[derive(Clone, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum VerificationInput {
     EmailCode,
+    /// Agreed with the recipient beforehand (at least 8 characters); may be left out when the
+    /// organisation already has one for this address.
     AccessCode { access_code: Option<String> },
+    /// A mobile number in an allowed country; may be left out when the organisation already
+    /// has one for this address.
+    Sms { phone: Option<String> },
 }
 
 impl std::fmt::Debug for VerificationInput {
@@ -55,6 +62,7 @@ impl std::fmt::Debug for VerificationInput {
         match self {
             VerificationInput::EmailCode => f.write_str("EmailCode"),
             VerificationInput::AccessCode { .. } => f.write_str("AccessCode(<redacted>)"),
+            VerificationInput::Sms { .. } => f.write_str("Sms(<redacted>)"),
         }
     }
 }
@@ -77,12 +85,20 @@ pub struct SentRecipient {
 }
 
 /// A recipient after validation: what to store and how they will verify.
-struct PlannedRecipient {
-    email: EmailAddress,
-    kind: RecipientKind,
-    method: VerificationMethod,
-    access_code: Option<AccessCode>,
-    language: Option<Language>,
+pub(crate) struct PlannedRecipient {
+    pub email: EmailAddress,
+    pub kind: RecipientKind,
+    pub check: PlannedCheck,
+    pub language: Option<Language>,
+}
+
+/// The identity check decided for one recipient.
+pub(crate) struct PlannedCheck {
+    pub method: VerificationMethod,
+    /// A new access code to hash and remember; `None` keeps the remembered one.
+    pub access_code: Option<AccessCode>,
+    /// A new number; `None` keeps the remembered one.
+    pub phone: Option<PhoneNumber>,
 }
 
 impl App {
@@ -124,7 +140,7 @@ impl App {
         let mut jobs = Vec::new();
         let mut sent = Vec::new();
         for plan in planned {
-            let recipient = self.remember_recipient(&org, &plan, now).await?;
+            let recipient = self.remember_recipient(&org, sender, &plan, now).await?;
             let delivery_id = new_id();
             let link_hash = self
                 .keyring
@@ -142,7 +158,7 @@ impl App {
                 delivery_id: delivery_id.clone(),
                 email: plan.email.to_string(),
                 kind: plan.kind,
-                verification_method: plan.method,
+                verification_method: plan.check.method,
             });
             deliveries.push(NewDelivery {
                 id: delivery_id,
@@ -228,12 +244,11 @@ impl App {
                     continue;
                 }
                 let known = self.store.recipient(&org.id, email.as_str()).await?;
-                match plan_verification(input.verification.as_ref(), known.as_ref()) {
-                    Ok((method, access_code)) => planned.push(PlannedRecipient {
+                match plan_check(input.verification.as_ref(), known.as_ref(), self.sms_regions()) {
+                    Ok(check) => planned.push(PlannedRecipient {
                         email,
                         kind,
-                        method,
-                        access_code,
+                        check,
                         language: input.language,
                     }),
                     Err(problem) => problems.push(format!("{place}: {problem}")),
@@ -244,72 +259,111 @@ impl App {
     }
 
     /// Creates or updates the organisation's record of this address, so the next sender
-    /// does not have to set the identity check again.
-    async fn remember_recipient(
+    /// does not have to set the identity check again. A change is written to the audit trail.
+    pub(crate) async fn remember_recipient(
         &self,
         org: &Organisation,
+        actor: &User,
         plan: &PlannedRecipient,
         now: i64,
     ) -> AppResult<Recipient> {
-        let access_code_hash = plan
+        let check = &plan.check;
+        let new_hash = check
             .access_code
             .as_ref()
             .map(|code| hash_access_code(code.expose()))
             .transpose()?;
-        match self.store.recipient(&org.id, plan.email.as_str()).await? {
-            Some(mut known) => {
-                let method = plan.method.as_str();
-                let hash = access_code_hash.or(known.access_code_hash.clone());
-                let hash = (plan.method == VerificationMethod::AccessCode)
-                    .then_some(hash)
-                    .flatten();
-                if known.verification_method != method || known.access_code_hash != hash {
-                    self.store
-                        .update_recipient_method(&known.id, method, hash.as_deref())
-                        .await?;
-                    known.verification_method = method.to_owned();
-                    known.access_code_hash = hash;
-                }
-                Ok(known)
-            }
-            None => {
-                let recipient = Recipient {
-                    id: new_id(),
-                    org_id: org.id.clone(),
-                    email: plan.email.to_string(),
-                    verification_method: plan.method.as_str().to_owned(),
-                    access_code_hash,
-                    language: plan.language.unwrap_or_default().code().to_owned(),
-                    created_at: now,
-                };
-                self.store.insert_recipient(&recipient).await?;
-                Ok(recipient)
-            }
+        let new_phone = check.phone.as_ref().map(|p| p.e164().to_owned());
+        let method = check.method.as_str();
+        let Some(mut known) = self.store.recipient(&org.id, plan.email.as_str()).await? else {
+            let recipient = Recipient {
+                id: new_id(),
+                org_id: org.id.clone(),
+                email: plan.email.to_string(),
+                verification_method: method.to_owned(),
+                access_code_hash: new_hash,
+                language: plan.language.unwrap_or_default().code().to_owned(),
+                created_at: now,
+                phone: new_phone,
+            };
+            self.store.insert_recipient(&recipient).await?;
+            return Ok(recipient);
+        };
+        // Keep only what the method needs: no stale codes or numbers.
+        let hash = (check.method == VerificationMethod::AccessCode)
+            .then(|| new_hash.clone().or(known.access_code_hash.clone()))
+            .flatten();
+        let phone = (check.method == VerificationMethod::Sms)
+            .then(|| new_phone.clone().or(known.phone.clone()))
+            .flatten();
+        if known.verification_method != method || known.access_code_hash != hash || known.phone != phone {
+            self.store
+                .update_recipient_method(&known.id, method, hash.as_deref(), phone.as_deref())
+                .await?;
+            let detail = serde_json::json!({
+                "from": known.verification_method,
+                "to": method,
+                "new_access_code": new_hash.is_some(),
+                "new_phone": new_phone.is_some() && new_phone != known.phone,
+            });
+            self.audit(&org.id, &actor.id, "recipient.verification_changed", &known.id, detail)
+                .await?;
+            known.verification_method = method.to_owned();
+            known.access_code_hash = hash;
+            known.phone = phone;
         }
+        Ok(known)
     }
 }
 
-/// Decides the method for one recipient from the request and what the organisation knows.
-fn plan_verification(
+/// Decides the identity check for one recipient from the request and what the organisation
+/// remembers for the address.
+/// `sms_regions` is `None` when this server offers no SMS.
+pub(crate) fn plan_check(
     requested: Option<&VerificationInput>,
     known: Option<&Recipient>,
-) -> Result<(VerificationMethod, Option<AccessCode>), String> {
-    let remembered = known.and_then(|r| VerificationMethod::parse(&r.verification_method));
-    let has_stored_code = known.is_some_and(|r| r.access_code_hash.is_some());
+    sms_regions: Option<&[String]>,
+) -> Result<PlannedCheck, String> {
+    let keep = |method| PlannedCheck {
+        method,
+        access_code: None,
+        phone: None,
+    };
+    let has_code = known.is_some_and(|r| r.access_code_hash.is_some());
+    let has_phone = known.is_some_and(|r| r.phone.is_some());
     match requested {
-        Some(VerificationInput::EmailCode) => Ok((VerificationMethod::EmailCode, None)),
-        Some(VerificationInput::AccessCode {
-            access_code: Some(code),
-        }) => AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM)
-            .map(|code| (VerificationMethod::AccessCode, Some(code)))
-            .map_err(|e| e.to_string()),
-        Some(VerificationInput::AccessCode { access_code: None }) if has_stored_code => {
-            Ok((VerificationMethod::AccessCode, None))
+        None => Ok(keep(
+            known
+                .and_then(|r| VerificationMethod::parse(&r.verification_method))
+                .filter(|method| *method != VerificationMethod::Sms || sms_regions.is_some())
+                .unwrap_or(VerificationMethod::EmailCode),
+        )),
+        Some(VerificationInput::EmailCode) => Ok(keep(VerificationMethod::EmailCode)),
+        Some(VerificationInput::AccessCode { access_code: Some(code) }) => {
+            let code = AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM).map_err(|e| e.to_string())?;
+            Ok(PlannedCheck {
+                access_code: Some(code),
+                ..keep(VerificationMethod::AccessCode)
+            })
         }
+        Some(VerificationInput::AccessCode { access_code: None }) if has_code => Ok(keep(VerificationMethod::AccessCode)),
         Some(VerificationInput::AccessCode { access_code: None }) => {
             Err("an access code must be agreed with this recipient and given here".to_owned())
         }
-        None => Ok((remembered.unwrap_or(VerificationMethod::EmailCode), None)),
+        Some(VerificationInput::Sms { .. }) if sms_regions.is_none() => {
+            Err("this server has no SMS provider configured; choose another identity check".to_owned())
+        }
+        Some(VerificationInput::Sms { phone: Some(phone) }) => {
+            let phone = PhoneNumber::parse_mobile(phone, sms_regions.unwrap_or_default()).map_err(|e| format!("phone: {e}"))?;
+            Ok(PlannedCheck {
+                phone: Some(phone),
+                ..keep(VerificationMethod::Sms)
+            })
+        }
+        Some(VerificationInput::Sms { phone: None }) if has_phone => Ok(keep(VerificationMethod::Sms)),
+        Some(VerificationInput::Sms { phone: None }) => {
+            Err("a mobile number is needed for an SMS code to this recipient".to_owned())
+        }
     }
 }
 

@@ -19,6 +19,12 @@ pub struct DeliveryStatus {
     pub replied_at: Option<i64>,
     /// Locked after too many wrong codes; only the sender can unlock.
     pub locked: bool,
+    /// For SMS: the masked number, and the state of the latest code SMS
+    /// (`queued`, `accepted`, `sent`, `delivered`, `failed`).
+    pub phone: Option<String>,
+    pub sms_status: Option<String>,
+    /// When the recipient last said the number is not theirs.
+    pub wrong_number_reported_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -182,6 +188,13 @@ fn delivery_status(view: &DeliveryView) -> DeliveryStatus {
         opened_at: d.opened_at,
         replied_at: d.replied_at,
         locked: d.locked_at.is_some(),
+        phone: view
+            .phone
+            .as_deref()
+            .and_then(zegel_domain::PhoneNumber::from_stored)
+            .map(|p| p.masked()),
+        sms_status: view.sms_status.clone(),
+        wrong_number_reported_at: d.wrong_number_reported_at,
     }
 }
 
@@ -203,3 +216,4 @@ pub(crate) fn decrypt_field(
 pub(crate) fn reply_label(reply_id: &str) -> String {
     format!("reply:{reply_id}:body")
 }
+

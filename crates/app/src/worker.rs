@@ -8,7 +8,7 @@ use crate::{App, AppResult};
 
 /// How long a claimed job is reserved for its worker.
 pub const LEASE_SECONDS: i64 = 300;
-/// How often expired messages are looked for.
+/// How often expired messages and old phone numbers are looked for.
 const EXPIRY_SWEEP_SECONDS: i64 = 30;
 
 #[derive(Clone)]
@@ -68,6 +68,11 @@ impl Worker {
                 last_sweep = now;
                 if let Err(error) = self.expire_messages().await {
                     tracing::error!(%error, "worker could not expire messages");
+                }
+                match self.app.purge_phone_numbers().await {
+                    Ok(0) => {}
+                    Ok(count) => tracing::info!(count, "phone numbers removed from the SMS log"),
+                    Err(error) => tracing::error!(%error, "worker could not purge phone numbers"),
                 }
             }
             tokio::select! {

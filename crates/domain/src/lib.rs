@@ -19,7 +19,7 @@ pub use expiry::{ExpiryError, ExpiryPolicy};
 pub use language::Language;
 pub use message::{MessageState, RecipientKind};
 pub use phone::{PhoneError, PhoneNumber};
-pub use sms_text::{OriginatorError, is_gsm7, validate_originator};
+pub use sms_text::{OriginatorError, is_gsm7, to_gsm7, validate_originator};
 pub use verification::VerificationMethod;
 
 /// Seconds since the Unix epoch. The database stores times this way on both backends.

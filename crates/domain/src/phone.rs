@@ -51,6 +51,16 @@ impl PhoneNumber {
         })
     }
 
+    /// A number Zegel stored itself (E.164), for display: no policy is applied again.
+    pub fn from_stored(e164: &str) -> Option<Self> {
+        let parsed = phonenumber::parse(None, e164).ok()?;
+        let region = parsed.country().id().map(|id| format!("{id:?}"))?;
+        Some(Self {
+            e164: parsed.format().mode(Mode::E164).to_string(),
+            region,
+        })
+    }
+
     /// `+31612345678`
     pub fn e164(&self) -> &str {
         &self.e164

@@ -11,6 +11,36 @@ pub fn is_gsm7(text: &str) -> bool {
         .all(|c| GSM7_BASIC.contains(c) || GSM7_EXTENSION.contains(c))
 }
 
+/// Makes a name fit GSM-7: common accented letters lose their accent, anything else
+/// that would force Unicode becomes a space.
+pub fn to_gsm7(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if GSM7_BASIC.contains(c) || GSM7_EXTENSION.contains(c) {
+                return c;
+            }
+            match c {
+                'á' | 'â' | 'ã' | 'ā' => 'a',
+                'Á' | 'Â' | 'Ã' | 'À' => 'A',
+                'ë' | 'ê' | 'ē' => 'e',
+                'Ë' | 'Ê' | 'È' => 'E',
+                'ï' | 'î' | 'í' => 'i',
+                'Ï' | 'Î' | 'Í' | 'Ì' => 'I',
+                'ó' | 'ô' | 'õ' => 'o',
+                'Ó' | 'Ô' | 'Õ' | 'Ò' => 'O',
+                'ú' | 'û' => 'u',
+                'Ú' | 'Û' | 'Ù' => 'U',
+                'ç' => 'c',
+                'ÿ' | 'ý' => 'y',
+                '‘' | '’' | '`' => '\'',
+                '“' | '”' => '"',
+                '–' | '—' => '-',
+                _ => ' ',
+            }
+        })
+        .collect()
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum OriginatorError {
     #[error("the SMS sender name must be 1 to 11 letters, digits or spaces, or a phone number in E.164 form")]
@@ -44,6 +74,13 @@ mod tests {
         assert!(!is_gsm7("Geïnteresseerd"), "ï is not in GSM-7");
         assert!(!is_gsm7("Code ë"));
         assert!(!is_gsm7("Hallo 😀"));
+    }
+
+    #[test]
+    fn names_are_made_gsm7() {
+        assert_eq!(to_gsm7("Stichting Ëlan & Zoë"), "Stichting Elan & Zoe");
+        assert_eq!(to_gsm7("Zorg ☀ BV"), "Zorg   BV");
+        assert!(is_gsm7(&to_gsm7("Crèche “De Ĳsbeer”")));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use async_trait::async_trait;
 
 pub use outbox::{DevOutbox, OutboxEntry};
 pub use smtp::SmtpSender;
-pub use templates::{CodeMail, NotificationMail, ReplyMail};
+pub use templates::{CodeMail, NotificationMail, ReplyMail, WrongNumberMail};
 
 /// One rendered e-mail, ready to go.
 #[derive(Debug, Clone)]

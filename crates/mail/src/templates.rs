@@ -154,6 +154,29 @@ impl ReplyMail<'_> {
     }
 }
 
+/// Tells a sender that the recipient says the SMS number is not theirs.
+pub struct WrongNumberMail<'a> {
+    pub language: Language,
+    pub to: &'a str,
+    pub recipient: &'a str,
+    pub masked_phone: &'a str,
+    pub message_id: String,
+}
+
+impl WrongNumberMail<'_> {
+    pub fn render(&self) -> OutgoingMail {
+        let args = [("recipient", self.recipient), ("phone", self.masked_phone)];
+        OutgoingMail {
+            to: self.to.to_owned(),
+            from_name: "Zegel".to_owned(),
+            subject: text_with(self.language, "mail-wrong-number-subject", &args),
+            text: text_with(self.language, "mail-wrong-number-body", &args) + "\n",
+            html: None,
+            message_id: self.message_id.clone(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

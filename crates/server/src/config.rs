@@ -24,6 +24,21 @@ pub struct RawConfig {
     pub keys: Option<String>,
     /// Whether `serve` also runs the background worker (default true).
     pub embedded_worker: Option<bool>,
+    /// `spryng`, `spryng-v1`, `bird`, `twilio` or `webhook`; without it SMS go to the dev
+    /// outbox (development) or are not offered (with `smtp_url`).
+    pub sms_provider: Option<String>,
+    pub sms_base_url: Option<String>,
+    pub sms_api_key: Option<String>,
+    /// Spryng account reference, Bird workspace id, Twilio account SID.
+    pub sms_account: Option<String>,
+    /// Bird channel id.
+    pub sms_channel: Option<String>,
+    pub sms_originator: Option<String>,
+    pub sms_route: Option<String>,
+    pub sms_report_user: Option<String>,
+    pub sms_report_secret: Option<String>,
+    /// Comma-separated ISO country codes numbers may come from (default `NL,BE,DE,LU`).
+    pub sms_countries: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +62,8 @@ pub struct Config {
     pub mail: MailConfig,
     pub keys: KeySource,
     pub embedded_worker: bool,
+    pub sms: zegel_sms::ProviderConfig,
+    pub sms_countries: Vec<String>,
 }
 
 impl Config {
@@ -129,10 +146,35 @@ impl Config {
             (None, Some(path)) => KeySource::File(PathBuf::from(path)),
             (None, None) => KeySource::File(data_dir.join("keys")),
         };
+        let sms = zegel_sms::ProviderConfig {
+            provider: raw.sms_provider,
+            base_url: raw.sms_base_url,
+            api_key: raw.sms_api_key,
+            account: raw.sms_account,
+            channel: raw.sms_channel,
+            originator: raw.sms_originator,
+            route: raw.sms_route,
+            report_user: raw.sms_report_user,
+            report_secret: raw.sms_report_secret,
+            report_url: Some(format!("{public_url}/api/v1/sms/reports/twilio")),
+        };
+        problems.extend(sms.problems());
+        let sms_countries: Vec<String> = raw
+            .sms_countries
+            .unwrap_or_else(|| "NL,BE,DE,LU".to_owned())
+            .split(',')
+            .map(|c| c.trim().to_ascii_uppercase())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if sms_countries.iter().any(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_alphabetic())) {
+            problems.push("sms_countries: a comma-separated list of two-letter country codes, e.g. NL,BE".to_owned());
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
         Ok(Self {
+            sms,
+            sms_countries,
             listen,
             data_dir,
             database_url,

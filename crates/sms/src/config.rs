@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use zegel_mail::DevOutbox;
 
-use crate::{Bird, DevSmsOutbox, SmsProvider, SpryngV1, SpryngV2, Twilio, Webhook};
+use crate::{Bird, DevSmsOutbox, Disabled, SmsProvider, SpryngV1, SpryngV2, Twilio, Webhook};
 
 /// Provider settings as configured; secrets stay in here and are never logged.
 #[derive(Clone, Default)]
@@ -20,6 +20,13 @@ pub struct ProviderConfig {
     pub report_secret: Option<String>,
     /// Where providers post delivery reports (Twilio needs it in every send).
     pub report_url: Option<String>,
+}
+
+impl ProviderConfig {
+    /// Every problem with these settings, for the start-up report.
+    pub fn problems(&self) -> Vec<String> {
+        build_provider(self, None).err().unwrap_or_default()
+    }
 }
 
 impl std::fmt::Debug for ProviderConfig {
@@ -42,9 +49,10 @@ pub fn build_provider(config: &ProviderConfig, outbox: Option<Arc<DevOutbox>>) -
     };
     let optional = |value: &Option<String>| value.clone().unwrap_or_default();
     let provider: Arc<dyn SmsProvider> = match config.provider.as_deref() {
-        None | Some("") | Some("dev") => match outbox {
+        None | Some("") => match outbox {
             Some(outbox) => Arc::new(DevSmsOutbox::new(outbox)),
-            None => return Err(vec!["sms_provider: needed when mail goes through SMTP (no dev outbox)".into()]),
+            // A production server without a provider: SMS is simply not offered.
+            None => Arc::new(Disabled),
         },
         Some("spryng") => Arc::new(SpryngV2::new(
             config.base_url.as_deref().unwrap_or("https://rest.spryngsms.com"),

@@ -66,5 +66,23 @@ pub trait SmsProvider: Send + Sync {
     fn read_report(&self, report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError>;
 }
 
+/// No provider configured on a production server: SMS is not offered at all.
+pub struct Disabled;
+
+#[async_trait]
+impl SmsProvider for Disabled {
+    fn name(&self) -> &'static str {
+        "disabled"
+    }
+
+    async fn send(&self, _sms: &OutgoingSms) -> Result<AcceptedSms, SmsError> {
+        Err(SmsError::Configuration("no SMS provider is configured".into()))
+    }
+
+    fn read_report(&self, _report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
+        Err(ReportError::Unauthenticated)
+    }
+}
+
 /// Lower-cased header names, as the web face hands them over.
 pub type Headers = HashMap<String, String>;

@@ -34,6 +34,7 @@ impl_store!(
     store = PostgresStore,
     backend = "postgres",
     begin = "BEGIN",
+    lock_org = "SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
     claim_job = claim_job_sql!("FOR UPDATE SKIP LOCKED"),
     migrator = sqlx::migrate!("./migrations/postgres"),
 );

@@ -31,6 +31,8 @@ pub struct Recipient {
     pub access_code_hash: Option<String>,
     pub language: String,
     pub created_at: UnixTime,
+    /// E.164; set only by staff.
+    pub phone: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -63,6 +65,7 @@ pub struct Delivery {
     pub failures: i64,
     pub wait_until: Option<UnixTime>,
     pub locked_at: Option<UnixTime>,
+    pub wrong_number_reported_at: Option<UnixTime>,
 }
 
 /// A delivery joined with what the portal and the notifier need to know about its recipient.
@@ -74,6 +77,9 @@ pub struct DeliveryView {
     pub language: String,
     pub verification_method: String,
     pub access_code_hash: Option<String>,
+    pub phone: Option<String>,
+    /// The state of the latest SMS to this recipient for this message, if any.
+    pub sms_status: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -131,4 +137,53 @@ pub struct Job {
     pub kind: String,
     pub payload: String,
     pub attempts: i64,
+}
+
+/// One SMS as logged: the number is kept at most seven days, the masked form for good.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SmsLog {
+    pub id: String,
+    pub org_id: String,
+    pub delivery_id: String,
+    pub recipient_id: String,
+    pub challenge_id: String,
+    pub phone: Option<String>,
+    pub phone_masked: String,
+    pub provider: Option<String>,
+    pub provider_message_id: Option<String>,
+    pub status: String,
+    pub created_at: UnixTime,
+    pub updated_at: UnixTime,
+    pub purged_at: Option<UnixTime>,
+}
+
+/// Limits on SMS sends, against SMS pumping and cost surprises.
+#[derive(Debug, Clone, Copy)]
+pub struct SmsCaps {
+    pub per_recipient_hour: i64,
+    pub per_recipient_day: i64,
+    pub per_organisation_hour: i64,
+    pub per_organisation_day: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsReservation {
+    Reserved,
+    RecipientHourlyCap,
+    RecipientDailyCap,
+    OrganisationHourlyCap,
+    OrganisationDailyCap,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditEvent {
+    pub id: String,
+    pub org_id: String,
+    /// Who did it: a user id, or `recipient:<delivery id>`, or `system`.
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    /// JSON without content, codes or phone numbers.
+    pub detail: String,
+    pub created_at: UnixTime,
 }

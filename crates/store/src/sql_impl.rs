@@ -6,14 +6,15 @@
 macro_rules! delivery_view {
     () => {
         "SELECT d.id, d.message_id, d.recipient_id, d.kind, d.position, d.notified_at, \
-         d.opened_at, d.replied_at, d.failures, d.wait_until, d.locked_at, \
-         r.email, r.language, r.verification_method, r.access_code_hash \
+         d.opened_at, d.replied_at, d.failures, d.wait_until, d.locked_at, d.wrong_number_reported_at, \
+         r.email, r.language, r.verification_method, r.access_code_hash, r.phone, \
+         (SELECT s.status FROM sms_log s WHERE s.delivery_id = d.id ORDER BY s.created_at DESC, s.id DESC LIMIT 1) AS sms_status \
          FROM deliveries d JOIN recipients r ON r.id = d.recipient_id"
     };
 }
 
 macro_rules! impl_store {
-    (store = $store:ty, backend = $backend:literal, begin = $begin:literal, claim_job = $claim:expr, migrator = $migrator:expr $(,)?) => {
+    (store = $store:ty, backend = $backend:literal, begin = $begin:literal, lock_org = $lock_org:literal, claim_job = $claim:expr, migrator = $migrator:expr $(,)?) => {
         #[async_trait::async_trait]
         impl $crate::Store for $store {
             async fn migrate(&self) -> StoreResult<()> {
@@ -149,7 +150,7 @@ macro_rules! impl_store {
             }
 
             async fn insert_recipient(&self, recipient: &Recipient) -> StoreResult<()> {
-                sqlx::query("INSERT INTO recipients (id, org_id, email, verification_method, access_code_hash, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                sqlx::query("INSERT INTO recipients (id, org_id, email, verification_method, access_code_hash, language, created_at, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                     .bind(&recipient.id)
                     .bind(&recipient.org_id)
                     .bind(&recipient.email)
@@ -157,16 +158,18 @@ macro_rules! impl_store {
                     .bind(&recipient.access_code_hash)
                     .bind(&recipient.language)
                     .bind(recipient.created_at)
+                    .bind(&recipient.phone)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
             }
 
-            async fn update_recipient_method(&self, id: &str, method: &str, access_code_hash: Option<&str>) -> StoreResult<()> {
-                sqlx::query("UPDATE recipients SET verification_method = $2, access_code_hash = $3 WHERE id = $1")
+            async fn update_recipient_method(&self, id: &str, method: &str, access_code_hash: Option<&str>, phone: Option<&str>) -> StoreResult<()> {
+                sqlx::query("UPDATE recipients SET verification_method = $2, access_code_hash = $3, phone = $4 WHERE id = $1")
                     .bind(id)
                     .bind(method)
                     .bind(access_code_hash)
+                    .bind(phone)
                     .execute(&self.pool)
                     .await?;
                 Ok(())
@@ -459,6 +462,137 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 Ok(())
+            }
+
+            async fn reserve_sms(&self, challenge: &Challenge, sms: &SmsLog, job: &NewJob, caps: &SmsCaps) -> StoreResult<SmsReservation> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                // Serialises SMS reservations per organisation, so parallel requests cannot
+                // all pass the caps check before any of them is counted.
+                sqlx::query($lock_org).bind(&sms.org_id).execute(&mut *tx).await?;
+                let hour = sms.created_at - 3600;
+                let day = sms.created_at - 86_400;
+                let count = |column: &'static str, value: &str, since: i64| (column, value.to_owned(), since);
+                let checks = [
+                    (count("recipient", &sms.recipient_id, hour), caps.per_recipient_hour, SmsReservation::RecipientHourlyCap),
+                    (count("recipient", &sms.recipient_id, day), caps.per_recipient_day, SmsReservation::RecipientDailyCap),
+                    (count("org", &sms.org_id, hour), caps.per_organisation_hour, SmsReservation::OrganisationHourlyCap),
+                    (count("org", &sms.org_id, day), caps.per_organisation_day, SmsReservation::OrganisationDailyCap),
+                ];
+                for ((column, value, since), cap, refusal) in checks {
+                    let sql = if column == "org" {
+                        "SELECT COUNT(*) FROM sms_log WHERE org_id = $1 AND created_at > $2"
+                    } else {
+                        "SELECT COUNT(*) FROM sms_log WHERE recipient_id = $1 AND created_at > $2"
+                    };
+                    let sent: i64 = sqlx::query_scalar(sql).bind(&value).bind(since).fetch_one(&mut *tx).await?;
+                    if sent >= cap {
+                        return Ok(refusal);
+                    }
+                }
+                sqlx::query("INSERT INTO challenges (id, delivery_id, code_hmac, created_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
+                    .bind(&challenge.id)
+                    .bind(&challenge.delivery_id)
+                    .bind(&challenge.code_hmac)
+                    .bind(challenge.created_at)
+                    .bind(challenge.expires_at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO sms_log (id, org_id, delivery_id, recipient_id, challenge_id, phone, phone_masked, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
+                    .bind(&sms.id)
+                    .bind(&sms.org_id)
+                    .bind(&sms.delivery_id)
+                    .bind(&sms.recipient_id)
+                    .bind(&sms.challenge_id)
+                    .bind(&sms.phone)
+                    .bind(&sms.phone_masked)
+                    .bind(&sms.status)
+                    .bind(sms.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                insert_job(&mut *tx, job).await?;
+                tx.commit().await?;
+                Ok(SmsReservation::Reserved)
+            }
+
+            async fn sms(&self, id: &str) -> StoreResult<Option<SmsLog>> {
+                Ok(sqlx::query_as("SELECT * FROM sms_log WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn sms_for_delivery(&self, delivery_id: &str) -> StoreResult<Vec<SmsLog>> {
+                Ok(sqlx::query_as("SELECT * FROM sms_log WHERE delivery_id = $1 ORDER BY created_at, id")
+                    .bind(delivery_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn mark_sms(&self, id: &str, provider: &str, provider_message_id: Option<&str>, status: &str, now: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE sms_log SET provider = $2, provider_message_id = $3, status = $4, updated_at = $5 WHERE id = $1")
+                    .bind(id)
+                    .bind(provider)
+                    .bind(provider_message_id)
+                    .bind(status)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn record_sms_report(&self, provider: &str, provider_message_id: &str, status: &str, now: UnixTime) -> StoreResult<bool> {
+                // Final states stay final: a late "sent" never overwrites "delivered".
+                let done = sqlx::query("UPDATE sms_log SET status = $3, updated_at = $4 WHERE provider = $1 AND provider_message_id = $2 AND status NOT IN ('delivered', 'failed') AND status <> $3")
+                    .bind(provider)
+                    .bind(provider_message_id)
+                    .bind(status)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() > 0)
+            }
+
+            async fn purge_sms_numbers(&self, sent_before: UnixTime, now: UnixTime) -> StoreResult<u64> {
+                let done = sqlx::query("UPDATE sms_log SET phone = NULL, purged_at = $2 WHERE phone IS NOT NULL AND created_at <= $1")
+                    .bind(sent_before)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() > 0 {
+                    self.after_shred().await?;
+                }
+                Ok(done.rows_affected())
+            }
+
+            async fn report_wrong_number(&self, delivery_id: &str, now: UnixTime, quiet_seconds: i64) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE deliveries SET wrong_number_reported_at = $2 WHERE id = $1 AND (wrong_number_reported_at IS NULL OR wrong_number_reported_at <= $3)")
+                    .bind(delivery_id)
+                    .bind(now)
+                    .bind(now - quiet_seconds)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
+                sqlx::query("INSERT INTO audit_events (id, org_id, actor, action, subject, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                    .bind(&event.id)
+                    .bind(&event.org_id)
+                    .bind(&event.actor)
+                    .bind(&event.action)
+                    .bind(&event.subject)
+                    .bind(&event.detail)
+                    .bind(event.created_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn audit_events(&self, org_id: &str) -> StoreResult<Vec<AuditEvent>> {
+                Ok(sqlx::query_as("SELECT * FROM audit_events WHERE org_id = $1 ORDER BY created_at, id")
+                    .bind(org_id)
+                    .fetch_all(&self.pool)
+                    .await?)
             }
 
             async fn pending_jobs(&self) -> StoreResult<i64> {

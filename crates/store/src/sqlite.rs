@@ -51,6 +51,7 @@ impl_store!(
     // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on a
     // lock upgrade when another connection wrote in between.
     begin = "BEGIN IMMEDIATE",
+    lock_org = "SELECT id FROM organisations WHERE id = $1",
     claim_job = claim_job_sql!(""),
     migrator = sqlx::migrate!("./migrations/sqlite"),
 );

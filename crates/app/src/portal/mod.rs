@@ -51,7 +51,8 @@ pub struct Landing {
     pub organisation: String,
     pub sender_name: String,
     pub method: VerificationMethod,
-    pub masked_email: String,
+    /// Where a code goes: the masked address, or for SMS the masked number.
+    pub destination: String,
     pub language: Language,
     pub has_live_code: bool,
 }
@@ -132,7 +133,10 @@ impl App {
             sender_name: context.sender.display_name.clone(),
             method: VerificationMethod::parse(&context.delivery.verification_method)
                 .unwrap_or(VerificationMethod::EmailCode),
-            masked_email: mask_email(&context.delivery.email),
+            destination: match self.sms_destination(&context) {
+                Some(phone) => phone.masked(),
+                None => mask_email(&context.delivery.email),
+            },
             language: context.language(),
             has_live_code,
         })

@@ -11,21 +11,16 @@ use crate::{App, new_id};
 
 #[derive(Debug)]
 pub enum CodeRequestOutcome {
-    Sent {
-        masked_email: String,
-    },
+    /// A code is on its way to `destination` (a masked address or number).
+    Sent { destination: String },
     /// A code went out less than the cooldown ago; no new one is sent.
-    RecentlySent {
-        masked_email: String,
-    },
+    RecentlySent { destination: String },
     /// This recipient verifies with an access code; nothing is sent.
     NotApplicable,
-    Wait {
-        minutes: i64,
-    },
-    Locked {
-        sender_name: String,
-    },
+    /// The SMS caps for this recipient or organisation are reached.
+    Capped,
+    Wait { minutes: i64 },
+    Locked { sender_name: String },
 }
 
 #[derive(Debug)]
@@ -57,15 +52,20 @@ impl App {
                 },
             });
         }
-        if context.delivery.verification_method != VerificationMethod::EmailCode.as_str() {
-            return Ok(CodeRequestOutcome::NotApplicable);
-        }
+        let method = VerificationMethod::parse(&context.delivery.verification_method);
+        let destination = match method {
+            Some(VerificationMethod::EmailCode) => super::mask_email(&context.delivery.email),
+            Some(VerificationMethod::Sms) => match self.sms_destination(&context) {
+                Some(phone) => phone.masked(),
+                None => return Ok(CodeRequestOutcome::NotApplicable),
+            },
+            _ => return Ok(CodeRequestOutcome::NotApplicable),
+        };
         let delivery_id = &context.delivery.delivery.id;
-        let masked_email = super::mask_email(&context.delivery.email);
         let now = self.now();
         let latest = self.store.latest_challenge(delivery_id).await?;
         if latest.is_some_and(|c| now - c.created_at < self.attempts.resend_cooldown_seconds) {
-            return Ok(CodeRequestOutcome::RecentlySent { masked_email });
+            return Ok(CodeRequestOutcome::RecentlySent { destination });
         }
         let challenge_id = new_id();
         let code = generate_code();
@@ -78,19 +78,24 @@ impl App {
             attempts: 0,
             consumed_at: None,
         };
-        let job = JobPayload::SendCode {
-            delivery_id: delivery_id.clone(),
-            sealed_code: JobPayload::seal_code(self, &challenge_id, &code),
-            challenge_id,
-        };
-        self.store
-            .create_challenge(&challenge, &job.to_job(now))
-            .await?;
+        let sealed_code = JobPayload::seal_code(self, &challenge_id, &code);
+        if method == Some(VerificationMethod::Sms) {
+            if !self.reserve_sms(&context, &challenge, sealed_code).await? {
+                return Ok(CodeRequestOutcome::Capped);
+            }
+        } else {
+            let job = JobPayload::SendCode {
+                delivery_id: delivery_id.clone(),
+                sealed_code,
+                challenge_id,
+            };
+            self.store.create_challenge(&challenge, &job.to_job(now)).await?;
+        }
         self.job_wakeup.notify_one();
-        Ok(CodeRequestOutcome::Sent { masked_email })
+        Ok(CodeRequestOutcome::Sent { destination })
     }
 
-    /// Checks an e-mail code or access code; on success starts a new portal session.
+    /// Checks a sent code or the access code; on success starts a new portal session.
     pub async fn verify(&self, link: &str, presented: &str) -> Result<VerifyOutcome, PortalError> {
         let context = self.resolve_link(link).await?;
         context.require_sent()?;

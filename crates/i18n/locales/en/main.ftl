@@ -78,3 +78,17 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+## SMS
+sms-code = { $code } is your code for the secure message from { $organisation }. Valid for 10 minutes.
+portal-sms-explain = We will send a code by text message to { $phone }.
+portal-sms-code-label = Code from the text message
+portal-sms-sent = A new code is on its way to { $phone }. It is valid for 10 minutes.
+portal-sms-check = No text message after a few minutes? Ask for a new code.
+portal-sms-capped = Too many codes were sent for now. Please try again later, or contact the sender.
+portal-wrong-number = Number not right? Tell the sender
+portal-wrong-number-sent = Thank you. We told { $sender } that this number is not right. You will get a new message once the sender has corrected it.
+
+## E-mail to the sender: the recipient says the number is wrong
+mail-wrong-number-subject = { $recipient } says the phone number is not right
+mail-wrong-number-body = { $recipient } says the phone number { $phone } that you set for your secure message is not theirs. Please check the number and change it for this recipient, then send the message again.

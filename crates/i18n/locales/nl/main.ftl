@@ -78,3 +78,17 @@ month-9 = september
 month-10 = oktober
 month-11 = november
 month-12 = december
+
+## SMS
+sms-code = { $code } is uw code voor het beveiligde bericht van { $organisation }. 10 minuten geldig.
+portal-sms-explain = We sturen een code per sms naar { $phone }.
+portal-sms-code-label = Code uit de sms
+portal-sms-sent = Er is een nieuwe code onderweg naar { $phone }. De code is 10 minuten geldig.
+portal-sms-check = Na een paar minuten nog geen sms? Vraag een nieuwe code.
+portal-sms-capped = Er zijn voorlopig te veel codes verstuurd. Probeer het later opnieuw, of neem contact op met de afzender.
+portal-wrong-number = Klopt het nummer niet? Laat het de afzender weten
+portal-wrong-number-sent = Dank u. We hebben { $sender } laten weten dat dit nummer niet klopt. U krijgt een nieuw bericht zodra de afzender het heeft verbeterd.
+
+## E-mail aan de afzender: de ontvanger zegt dat het nummer niet klopt
+mail-wrong-number-subject = { $recipient } meldt dat het telefoonnummer niet klopt
+mail-wrong-number-body = { $recipient } meldt dat het telefoonnummer { $phone } dat u voor uw beveiligde bericht hebt ingesteld, niet van hem of haar is. Controleer het nummer, pas het aan voor deze ontvanger en stuur het bericht opnieuw.

@@ -4,10 +4,12 @@
 mod auth;
 mod error;
 mod messages;
+mod recipients;
+mod sms_reports;
 
 use axum::Json;
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 use zegel_app::App;
 
@@ -26,12 +28,21 @@ pub fn routes() -> Router<App> {
             "/api/v1/messages/{id}/recipients/{delivery_id}/unlock",
             post(messages::unlock),
         )
+        .route("/api/v1/recipients/{email}/verification", put(recipients::change_verification))
+        .route("/api/v1/sms/reports/{provider}", post(sms_reports::receive))
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Zegel API", description = "Send secure messages and follow what happens to them."),
-    paths(messages::send, messages::list, messages::detail, messages::revoke, messages::unlock),
+    paths(
+        messages::send,
+        messages::list,
+        messages::detail,
+        messages::revoke,
+        messages::unlock,
+        recipients::change_verification
+    ),
     components(schemas(
         zegel_app::SendRequest,
         zegel_app::RecipientInput,
@@ -42,6 +53,7 @@ pub fn routes() -> Router<App> {
         zegel_app::MessageDetail,
         zegel_app::DeliveryStatus,
         zegel_app::ThreadReply,
+        zegel_app::RecipientSummary,
         error::ErrorBody,
     )),
     modifiers(&BearerScheme),

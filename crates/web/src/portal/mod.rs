@@ -29,6 +29,7 @@ pub fn routes() -> Router<App> {
         .route("/m/{link}/code", post(send_code))
         .route("/m/{link}/verify", post(verify))
         .route("/m/{link}/reply", post(reply))
+        .route("/m/{link}/wrong-number", post(wrong_number))
         .route("/static/portal.css", get(stylesheet))
 }
 
@@ -108,10 +109,16 @@ impl Visit {
         let notice = notice(&t, &landing);
         let (jar, csrf) = csrf_token(self.jar);
         let access_code = landing.method == VerificationMethod::AccessCode;
-        let explain = if access_code {
-            t.with("portal-access-code-explain", "sender", &landing.sender_name)
+        let sms = landing.method == VerificationMethod::Sms;
+        let explain = match landing.method {
+            VerificationMethod::AccessCode => t.with("portal-access-code-explain", "sender", &landing.sender_name),
+            VerificationMethod::Sms => t.with("portal-sms-explain", "phone", &landing.destination),
+            VerificationMethod::EmailCode => t.with("portal-email-code-explain", "email", &landing.destination),
+        };
+        let (code_label, check_hint) = if sms {
+            (t.get("portal-sms-code-label"), t.get("portal-sms-check"))
         } else {
-            t.with("portal-email-code-explain", "email", &landing.masked_email)
+            (t.get("portal-code-label"), t.get("portal-check-spam"))
         };
         let page = LandingPage {
             frame: Frame::new(
@@ -131,6 +138,9 @@ impl Visit {
             csrf,
             explain,
             access_code,
+            sms,
+            code_label,
+            check_hint,
             show_code_form: landing.has_live_code || notice.is_some(),
             notice,
             draft,
@@ -279,13 +289,19 @@ async fn send_code(
     };
     visit
         .landing(
-            move |t, _| match outcome {
-                CodeRequestOutcome::Sent { masked_email } => {
-                    Notice::success(t.with("portal-code-sent", "email", &masked_email))
+            move |t, landing| match outcome {
+                CodeRequestOutcome::Sent { destination }
+                    if landing.method == VerificationMethod::Sms =>
+                {
+                    Notice::success(t.with("portal-sms-sent", "phone", &destination))
+                }
+                CodeRequestOutcome::Sent { destination } => {
+                    Notice::success(t.with("portal-code-sent", "email", &destination))
                 }
                 CodeRequestOutcome::RecentlySent { .. } => {
                     Notice::info(t.get("portal-code-recent"))
                 }
+                CodeRequestOutcome::Capped => Notice::error(t.get("portal-sms-capped")),
                 CodeRequestOutcome::NotApplicable => None,
                 CodeRequestOutcome::Wait { minutes } => {
                     Notice::error(t.count("portal-wait", "minutes", minutes))
@@ -380,6 +396,25 @@ async fn reply(
                 )
                 .await
         }
+        Err(error) => visit.failure(error),
+    }
+}
+
+async fn wrong_number(
+    State(app): State<App>,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let visit = Visit::new(app, link, None, jar, &headers);
+    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
+        return visit.form_expired();
+    }
+    match visit.app.report_wrong_number(&visit.link).await {
+        Ok(sender) => visit
+            .landing(move |t, _| Notice::success(t.with("portal-wrong-number-sent", "sender", &sender)), None)
+            .await,
         Err(error) => visit.failure(error),
     }
 }

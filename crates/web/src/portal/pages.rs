@@ -58,6 +58,10 @@ pub struct LandingPage {
     pub intro: String,
     pub explain: String,
     pub access_code: bool,
+    /// SMS: offers "number not right? tell the sender".
+    pub sms: bool,
+    pub code_label: String,
+    pub check_hint: String,
     pub show_code_form: bool,
     pub notice: Option<Notice>,
     pub draft: Option<String>,

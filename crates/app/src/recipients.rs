@@ -1,0 +1,73 @@
+//! The organisation's recipients: staff change how an address proves who it is (for
+//! example from an access code to SMS), and every change lands in the audit trail.
+
+use serde::Serialize;
+use zegel_domain::{EmailAddress, PhoneNumber, RecipientKind};
+use zegel_store::{AuditEvent, User};
+
+use crate::send::{PlannedRecipient, plan_check};
+use crate::{App, AppError, AppResult, VerificationInput, new_id};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RecipientSummary {
+    pub email: String,
+    pub verification_method: String,
+    /// Masked, e.g. `+31 6 ** ** ** 25`.
+    pub phone: Option<String>,
+    pub has_access_code: bool,
+}
+
+impl App {
+    /// Sets the identity check of an address for the whole organisation.
+    pub async fn change_verification(&self, actor: &User, email: &str, check: VerificationInput) -> AppResult<RecipientSummary> {
+        let email = EmailAddress::parse(email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+        let org = self
+            .store
+            .organisation(&actor.org_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("user without organisation".into()))?;
+        let known = self.store.recipient(&org.id, email.as_str()).await?;
+        let check = plan_check(Some(&check), known.as_ref(), self.sms_regions())
+            .map_err(|problem| AppError::Invalid(vec![problem]))?;
+        let plan = PlannedRecipient {
+            email,
+            kind: RecipientKind::To,
+            check,
+            language: None,
+        };
+        let recipient = self.remember_recipient(&org, actor, &plan, self.now()).await?;
+        Ok(RecipientSummary {
+            email: recipient.email,
+            verification_method: recipient.verification_method,
+            phone: recipient
+                .phone
+                .as_deref()
+                .and_then(PhoneNumber::from_stored)
+                .map(|p| p.masked()),
+            has_access_code: recipient.access_code_hash.is_some(),
+        })
+    }
+
+    /// Appends to the audit trail. `detail` must hold no content, codes or phone numbers.
+    pub(crate) async fn audit(
+        &self,
+        org_id: &str,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: serde_json::Value,
+    ) -> AppResult<()> {
+        self.store
+            .record_audit(&AuditEvent {
+                id: new_id(),
+                org_id: org_id.to_owned(),
+                actor: actor.to_owned(),
+                action: action.to_owned(),
+                subject: subject.to_owned(),
+                detail: detail.to_string(),
+                created_at: self.now(),
+            })
+            .await?;
+        Ok(())
+    }
+}
