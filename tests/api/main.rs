@@ -8,4 +8,5 @@ mod expiry_and_revocation;
 mod jobs;
 mod keys_and_storage;
 mod portal_flow;
+mod sms;
 mod verification_rules;

@@ -63,16 +63,25 @@ impl JobPayload {
 impl App {
     /// Whether a queued code is still the one to send: a newer code replaces it, and one that
     /// lapsed or was used while queued would only confuse.
-    pub(crate) async fn challenge_is_current(&self, delivery_id: &str, challenge_id: &str) -> AppResult<bool> {
+    pub(crate) async fn challenge_is_current(
+        &self,
+        delivery_id: &str,
+        challenge_id: &str,
+    ) -> AppResult<bool> {
         let current = self.store.latest_challenge(delivery_id).await?;
-        Ok(current.is_some_and(|c| c.id == challenge_id && c.expires_at > self.now() && c.consumed_at.is_none()))
+        Ok(current.is_some_and(|c| {
+            c.id == challenge_id && c.expires_at > self.now() && c.consumed_at.is_none()
+        }))
     }
 
     pub(crate) fn unseal_code(&self, challenge_id: &str, sealed_code: &str) -> AppResult<String> {
         let sealed = STANDARD
             .decode(sealed_code)
             .map_err(|_| AppError::Internal("unreadable sealed code".into()))?;
-        let code = self.keyring.job_secret_key().open(&sealed, challenge_id.as_bytes())?;
+        let code = self
+            .keyring
+            .job_secret_key()
+            .open(&sealed, challenge_id.as_bytes())?;
         String::from_utf8(code).map_err(|_| AppError::Internal("unreadable code".into()))
     }
 
@@ -90,8 +99,13 @@ impl App {
                     .await
             }
             JobPayload::NotifyReply { reply_id } => self.mail_reply(&reply_id).await,
-            JobPayload::SendSms { sms_id, sealed_code } => self.send_sms(&sms_id, &sealed_code).await,
-            JobPayload::NotifyWrongNumber { delivery_id } => self.mail_wrong_number(&delivery_id).await,
+            JobPayload::SendSms {
+                sms_id,
+                sealed_code,
+            } => self.send_sms(&sms_id, &sealed_code).await,
+            JobPayload::NotifyWrongNumber { delivery_id } => {
+                self.mail_wrong_number(&delivery_id).await
+            }
         }
     }
 

@@ -19,8 +19,14 @@ pub struct RecipientSummary {
 
 impl App {
     /// Sets the identity check of an address for the whole organisation.
-    pub async fn change_verification(&self, actor: &User, email: &str, check: VerificationInput) -> AppResult<RecipientSummary> {
-        let email = EmailAddress::parse(email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+    pub async fn change_verification(
+        &self,
+        actor: &User,
+        email: &str,
+        check: VerificationInput,
+    ) -> AppResult<RecipientSummary> {
+        let email =
+            EmailAddress::parse(email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
         let org = self
             .store
             .organisation(&actor.org_id)
@@ -35,7 +41,9 @@ impl App {
             check,
             language: None,
         };
-        let recipient = self.remember_recipient(&org, actor, &plan, self.now()).await?;
+        let recipient = self
+            .remember_recipient(&org, actor, &plan, self.now())
+            .await?;
         Ok(RecipientSummary {
             email: recipient.email,
             verification_method: recipient.verification_method,

@@ -51,10 +51,14 @@ pub enum VerificationInput {
     EmailCode,
     /// Agreed with the recipient beforehand (at least 8 characters); may be left out when the
     /// organisation already has one for this address.
-    AccessCode { access_code: Option<String> },
+    AccessCode {
+        access_code: Option<String>,
+    },
     /// A mobile number in an allowed country; may be left out when the organisation already
     /// has one for this address.
-    Sms { phone: Option<String> },
+    Sms {
+        phone: Option<String>,
+    },
 }
 
 impl std::fmt::Debug for VerificationInput {
@@ -244,7 +248,11 @@ impl App {
                     continue;
                 }
                 let known = self.store.recipient(&org.id, email.as_str()).await?;
-                match plan_check(input.verification.as_ref(), known.as_ref(), self.sms_regions()) {
+                match plan_check(
+                    input.verification.as_ref(),
+                    known.as_ref(),
+                    self.sms_regions(),
+                ) {
                     Ok(check) => planned.push(PlannedRecipient {
                         email,
                         kind,
@@ -296,7 +304,10 @@ impl App {
         let phone = (check.method == VerificationMethod::Sms)
             .then(|| new_phone.clone().or(known.phone.clone()))
             .flatten();
-        if known.verification_method != method || known.access_code_hash != hash || known.phone != phone {
+        if known.verification_method != method
+            || known.access_code_hash != hash
+            || known.phone != phone
+        {
             self.store
                 .update_recipient_method(&known.id, method, hash.as_deref(), phone.as_deref())
                 .await?;
@@ -306,8 +317,14 @@ impl App {
                 "new_access_code": new_hash.is_some(),
                 "new_phone": new_phone.is_some() && new_phone != known.phone,
             });
-            self.audit(&org.id, &actor.id, "recipient.verification_changed", &known.id, detail)
-                .await?;
+            self.audit(
+                &org.id,
+                &actor.id,
+                "recipient.verification_changed",
+                &known.id,
+                detail,
+            )
+            .await?;
             known.verification_method = method.to_owned();
             known.access_code_hash = hash;
             known.phone = phone;
@@ -339,28 +356,36 @@ pub(crate) fn plan_check(
                 .unwrap_or(VerificationMethod::EmailCode),
         )),
         Some(VerificationInput::EmailCode) => Ok(keep(VerificationMethod::EmailCode)),
-        Some(VerificationInput::AccessCode { access_code: Some(code) }) => {
-            let code = AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM).map_err(|e| e.to_string())?;
+        Some(VerificationInput::AccessCode {
+            access_code: Some(code),
+        }) => {
+            let code =
+                AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM).map_err(|e| e.to_string())?;
             Ok(PlannedCheck {
                 access_code: Some(code),
                 ..keep(VerificationMethod::AccessCode)
             })
         }
-        Some(VerificationInput::AccessCode { access_code: None }) if has_code => Ok(keep(VerificationMethod::AccessCode)),
+        Some(VerificationInput::AccessCode { access_code: None }) if has_code => {
+            Ok(keep(VerificationMethod::AccessCode))
+        }
         Some(VerificationInput::AccessCode { access_code: None }) => {
             Err("an access code must be agreed with this recipient and given here".to_owned())
         }
-        Some(VerificationInput::Sms { .. }) if sms_regions.is_none() => {
-            Err("this server has no SMS provider configured; choose another identity check".to_owned())
-        }
+        Some(VerificationInput::Sms { .. }) if sms_regions.is_none() => Err(
+            "this server has no SMS provider configured; choose another identity check".to_owned(),
+        ),
         Some(VerificationInput::Sms { phone: Some(phone) }) => {
-            let phone = PhoneNumber::parse_mobile(phone, sms_regions.unwrap_or_default()).map_err(|e| format!("phone: {e}"))?;
+            let phone = PhoneNumber::parse_mobile(phone, sms_regions.unwrap_or_default())
+                .map_err(|e| format!("phone: {e}"))?;
             Ok(PlannedCheck {
                 phone: Some(phone),
                 ..keep(VerificationMethod::Sms)
             })
         }
-        Some(VerificationInput::Sms { phone: None }) if has_phone => Ok(keep(VerificationMethod::Sms)),
+        Some(VerificationInput::Sms { phone: None }) if has_phone => {
+            Ok(keep(VerificationMethod::Sms))
+        }
         Some(VerificationInput::Sms { phone: None }) => {
             Err("a mobile number is needed for an SMS code to this recipient".to_owned())
         }

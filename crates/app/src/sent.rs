@@ -216,4 +216,3 @@ pub(crate) fn decrypt_field(
 pub(crate) fn reply_label(reply_id: &str) -> String {
     format!("reply:{reply_id}:body")
 }
-

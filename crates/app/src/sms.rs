@@ -33,7 +33,12 @@ impl App {
     }
 
     /// Stores the challenge, its SMS log row and the send job, unless a cap is reached.
-    pub(crate) async fn reserve_sms(&self, context: &LinkContext, challenge: &Challenge, sealed_code: String) -> AppResult<bool> {
+    pub(crate) async fn reserve_sms(
+        &self,
+        context: &LinkContext,
+        challenge: &Challenge,
+        sealed_code: String,
+    ) -> AppResult<bool> {
         let phone = self.sms_destination(context).ok_or(AppError::NotFound)?;
         let sms = SmsLog {
             id: new_id(),
@@ -71,7 +76,17 @@ impl App {
         let Some(sms) = self.store.sms(sms_id).await? else {
             return Ok(());
         };
-        if sms.status != "queued" || !self.challenge_is_current(&sms.delivery_id, &sms.challenge_id).await? {
+        if sms.status != "queued" {
+            return Ok(());
+        }
+        if !self
+            .challenge_is_current(&sms.delivery_id, &sms.challenge_id)
+            .await?
+        {
+            // A newer code replaced this one before it went out: never send a stale code.
+            self.store
+                .mark_sms(sms_id, self.sms.name(), None, "skipped", self.now())
+                .await?;
             return Ok(());
         }
         let Some(phone) = sms.phone.as_deref() else {
@@ -79,11 +94,25 @@ impl App {
         };
         let to = PhoneNumber::parse_mobile(phone, &self.sms_policy.allowed_regions)
             .map_err(|e| AppError::Internal(format!("stored number refused: {e}")))?;
-        let delivery = self.store.delivery(&sms.delivery_id).await?.ok_or(AppError::NotFound)?;
-        let organisation = self.parties(&delivery.delivery.message_id).await?.organisation;
+        let delivery = self
+            .store
+            .delivery(&sms.delivery_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let organisation = self
+            .parties(&delivery.delivery.message_id)
+            .await?
+            .organisation;
         let code = self.unseal_code(&sms.challenge_id, sealed_code)?;
         let language = Language::from_tag(&delivery.language).unwrap_or_default();
-        let text = text_with(language, "sms-code", &[("code", &code), ("organisation", to_gsm7(&organisation.name).trim())]);
+        let text = text_with(
+            language,
+            "sms-code",
+            &[
+                ("code", &code),
+                ("organisation", to_gsm7(&organisation.name).trim()),
+            ],
+        );
         let outgoing = OutgoingSms {
             to,
             text,
@@ -93,22 +122,36 @@ impl App {
         match self.sms.send(&outgoing).await {
             Ok(accepted) => {
                 self.store
-                    .mark_sms(sms_id, provider, Some(&accepted.provider_message_id), "accepted", self.now())
+                    .mark_sms(
+                        sms_id,
+                        provider,
+                        Some(&accepted.provider_message_id),
+                        "accepted",
+                        self.now(),
+                    )
                     .await?;
                 tracing::info!(sms_id, provider, "SMS code accepted by the provider");
                 Ok(())
             }
-            Err(SmsError::RetryLater { reason, .. }) => Err(AppError::Internal(format!("SMS provider busy: {reason}"))),
+            Err(SmsError::RetryLater { reason, .. }) => {
+                Err(AppError::Internal(format!("SMS provider busy: {reason}")))
+            }
             Err(error) => {
                 tracing::warn!(sms_id, provider, %error, "SMS code refused by the provider");
-                self.store.mark_sms(sms_id, provider, None, "failed", self.now()).await?;
+                self.store
+                    .mark_sms(sms_id, provider, None, "failed", self.now())
+                    .await?;
                 Ok(())
             }
         }
     }
 
     /// Applies a provider's delivery report; returns how many SMS changed state.
-    pub async fn record_sms_report(&self, provider: &str, report: &IncomingReport) -> AppResult<usize> {
+    pub async fn record_sms_report(
+        &self,
+        provider: &str,
+        report: &IncomingReport,
+    ) -> AppResult<usize> {
         if provider != self.sms.name() {
             return Err(AppError::NotFound);
         }
@@ -120,7 +163,12 @@ impl App {
         for report in reports {
             if self
                 .store
-                .record_sms_report(provider, &report.provider_message_id, report.state.as_str(), self.now())
+                .record_sms_report(
+                    provider,
+                    &report.provider_message_id,
+                    report.state.as_str(),
+                    self.now(),
+                )
                 .await?
             {
                 changed += 1;
@@ -160,7 +208,11 @@ impl App {
     }
 
     pub(crate) async fn mail_wrong_number(&self, delivery_id: &str) -> AppResult<()> {
-        let delivery = self.store.delivery(delivery_id).await?.ok_or(AppError::NotFound)?;
+        let delivery = self
+            .store
+            .delivery(delivery_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let sender = self.parties(&delivery.delivery.message_id).await?.sender;
         let masked = delivery
             .phone
@@ -183,6 +235,9 @@ impl App {
     /// Removes phone numbers from SMS log rows older than the retention; returns how many.
     pub async fn purge_phone_numbers(&self) -> AppResult<u64> {
         let now = self.now();
-        Ok(self.store.purge_sms_numbers(now - PHONE_RETENTION_SECONDS, now).await?)
+        Ok(self
+            .store
+            .purge_sms_numbers(now - PHONE_RETENTION_SECONDS, now)
+            .await?)
     }
 }

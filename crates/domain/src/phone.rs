@@ -34,7 +34,10 @@ impl PhoneNumber {
         if !parsed.is_valid() {
             return Err(PhoneError::Invalid);
         }
-        if !matches!(parsed.number_type(&DATABASE), Type::Mobile | Type::FixedLineOrMobile) {
+        if !matches!(
+            parsed.number_type(&DATABASE),
+            Type::Mobile | Type::FixedLineOrMobile
+        ) {
             return Err(PhoneError::NotMobile);
         }
         let region = parsed
@@ -42,7 +45,10 @@ impl PhoneNumber {
             .id()
             .map(|id| format!("{id:?}"))
             .ok_or(PhoneError::Invalid)?;
-        if !allowed_regions.iter().any(|r| r.eq_ignore_ascii_case(&region)) {
+        if !allowed_regions
+            .iter()
+            .any(|r| r.eq_ignore_ascii_case(&region))
+        {
             return Err(PhoneError::CountryNotAllowed(region));
         }
         Ok(Self {
@@ -114,26 +120,51 @@ mod tests {
 
     #[test]
     fn accepts_dutch_and_belgian_mobiles_in_any_common_notation() {
-        for input in ["0612345678", "06-12345678", "+31 6 1234 5678", "0031612345678"] {
+        for input in [
+            "0612345678",
+            "06-12345678",
+            "+31 6 1234 5678",
+            "0031612345678",
+        ] {
             let number = PhoneNumber::parse_mobile(input, &allowed()).unwrap();
             assert_eq!(number.e164(), "+31612345678", "{input}");
             assert_eq!(number.digits(), "31612345678");
             assert_eq!(number.region(), "NL");
         }
-        assert_eq!(PhoneNumber::parse_mobile("+32 470 12 34 56", &allowed()).unwrap().region(), "BE");
+        assert_eq!(
+            PhoneNumber::parse_mobile("+32 470 12 34 56", &allowed())
+                .unwrap()
+                .region(),
+            "BE"
+        );
     }
 
     #[test]
     fn refuses_fixed_lines_premium_rate_and_other_countries() {
-        assert_eq!(PhoneNumber::parse_mobile("020 123 4567", &allowed()), Err(PhoneError::NotMobile));
-        assert_eq!(PhoneNumber::parse_mobile("0900 1234567", &allowed()), Err(PhoneError::NotMobile));
-        assert_eq!(PhoneNumber::parse_mobile("0800 1234567", &allowed()), Err(PhoneError::NotMobile));
+        assert_eq!(
+            PhoneNumber::parse_mobile("020 123 4567", &allowed()),
+            Err(PhoneError::NotMobile)
+        );
+        assert_eq!(
+            PhoneNumber::parse_mobile("0900 1234567", &allowed()),
+            Err(PhoneError::NotMobile)
+        );
+        assert_eq!(
+            PhoneNumber::parse_mobile("0800 1234567", &allowed()),
+            Err(PhoneError::NotMobile)
+        );
         assert_eq!(
             PhoneNumber::parse_mobile("+49 151 23456789", &allowed()),
             Err(PhoneError::CountryNotAllowed("DE".into()))
         );
-        assert_eq!(PhoneNumber::parse_mobile("12", &allowed()), Err(PhoneError::Invalid));
-        assert_eq!(PhoneNumber::parse_mobile("call me", &allowed()), Err(PhoneError::Invalid));
+        assert_eq!(
+            PhoneNumber::parse_mobile("12", &allowed()),
+            Err(PhoneError::Invalid)
+        );
+        assert_eq!(
+            PhoneNumber::parse_mobile("call me", &allowed()),
+            Err(PhoneError::Invalid)
+        );
     }
 
     #[test]

@@ -43,7 +43,9 @@ pub fn to_gsm7(text: &str) -> String {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum OriginatorError {
-    #[error("the SMS sender name must be 1 to 11 letters, digits or spaces, or a phone number in E.164 form")]
+    #[error(
+        "the SMS sender name must be 1 to 11 letters, digits or spaces, or a phone number in E.164 form"
+    )]
     Invalid,
 }
 
@@ -52,10 +54,12 @@ pub fn validate_originator(originator: &str) -> Result<(), OriginatorError> {
     let alphanumeric = !originator.is_empty()
         && originator.chars().count() <= 11
         && originator.chars().any(|c| c.is_ascii_alphabetic())
-        && originator.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ');
-    let number = originator
-        .strip_prefix('+')
-        .is_some_and(|digits| (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit()));
+        && originator
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ');
+    let number = originator.strip_prefix('+').is_some_and(|digits| {
+        (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit())
+    });
     if alphanumeric || number {
         Ok(())
     } else {
@@ -69,7 +73,9 @@ mod tests {
 
     #[test]
     fn recognises_gsm7_text() {
-        assert!(is_gsm7("Uw code is 123456. De code is 10 minuten geldig, één keer."));
+        assert!(is_gsm7(
+            "Uw code is 123456. De code is 10 minuten geldig, één keer."
+        ));
         assert!(is_gsm7("Code 123456 (10 min) €5 [ok]"));
         assert!(!is_gsm7("Geïnteresseerd"), "ï is not in GSM-7");
         assert!(!is_gsm7("Code ë"));
@@ -88,9 +94,15 @@ mod tests {
         assert!(validate_originator("Zorg BV").is_ok());
         assert!(validate_originator("ZorgWelzijn").is_ok());
         assert!(validate_originator("+31612345678").is_ok());
-        assert!(validate_originator("ZorgEnWelzijn").is_err(), "12 characters");
+        assert!(
+            validate_originator("ZorgEnWelzijn").is_err(),
+            "12 characters"
+        );
         assert!(validate_originator("Zorg&Co").is_err());
         assert!(validate_originator("").is_err());
-        assert!(validate_originator("12345").is_err(), "digits only is not a name");
+        assert!(
+            validate_originator("12345").is_err(),
+            "digits only is not a name"
+        );
     }
 }

@@ -122,7 +122,11 @@ mod tests {
     #[test]
     fn sms_texts_are_gsm7_in_both_languages_with_the_code_first_and_no_link() {
         for language in Language::ALL {
-            let text = text_with(language, "sms-code", &[("code", "012345"), ("organisation", "Zorg BV")]);
+            let text = text_with(
+                language,
+                "sms-code",
+                &[("code", "012345"), ("organisation", "Zorg BV")],
+            );
             assert!(text.starts_with("012345 "), "{text}");
             assert!(zegel_domain::is_gsm7(&text), "{text}");
             assert!(text.contains("10"), "states the validity: {text}");

@@ -64,9 +64,17 @@ impl DevOutbox {
         let json = serde_json::to_vec_pretty(entry).map_err(std::io::Error::other)?;
         let file_name: String = id
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        let path = self.dir.join(format!("{}-{file_name}.json", entry.written_at_ms));
+        let path = self
+            .dir
+            .join(format!("{}-{file_name}.json", entry.written_at_ms));
         tokio::fs::write(path, json).await
     }
 }
@@ -74,7 +82,13 @@ impl DevOutbox {
 #[async_trait]
 impl MailSender for DevOutbox {
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
-        let mut entry = OutboxEntry::now("email", &mail.to, &mail.from_name, &mail.subject, &mail.text);
+        let mut entry = OutboxEntry::now(
+            "email",
+            &mail.to,
+            &mail.from_name,
+            &mail.subject,
+            &mail.text,
+        );
         entry.html = mail.html.clone();
         self.write(&entry, &mail.message_id)
             .await

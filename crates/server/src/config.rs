@@ -166,8 +166,14 @@ impl Config {
             .map(|c| c.trim().to_ascii_uppercase())
             .filter(|c| !c.is_empty())
             .collect();
-        if sms_countries.iter().any(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_alphabetic())) {
-            problems.push("sms_countries: a comma-separated list of two-letter country codes, e.g. NL,BE".to_owned());
+        if sms_countries
+            .iter()
+            .any(|c| c.len() != 2 || !c.chars().all(|ch| ch.is_ascii_alphabetic()))
+        {
+            problems.push(
+                "sms_countries: a comma-separated list of two-letter country codes, e.g. NL,BE"
+                    .to_owned(),
+            );
         }
         if !problems.is_empty() {
             return Err(problems);

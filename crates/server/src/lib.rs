@@ -29,8 +29,16 @@ pub async fn build_app(
             (outbox.clone(), Some(outbox))
         }
     };
-    let sms = zegel_sms::build_provider(&config.sms, outbox.clone()).map_err(|problems| anyhow::anyhow!(problems.join("; ")))?;
-    let mut app = App::new(store, Arc::new(keyring), mailer, sms, clock, &config.public_url);
+    let sms = zegel_sms::build_provider(&config.sms, outbox.clone())
+        .map_err(|problems| anyhow::anyhow!(problems.join("; ")))?;
+    let mut app = App::new(
+        store,
+        Arc::new(keyring),
+        mailer,
+        sms,
+        clock,
+        &config.public_url,
+    );
     app.sms_policy.allowed_regions = config.sms_countries.clone();
     Ok((app, outbox))
 }

@@ -12,7 +12,10 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::reports::same;
-use crate::{AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider, http};
+use crate::{
+    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
+    SmsProvider, http,
+};
 
 pub struct Bird {
     base_url: String,
@@ -41,11 +44,20 @@ struct EventPayload {
 
 fn describe(body: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    value.get("message").and_then(|m| m.as_str()).map(str::to_owned)
+    value
+        .get("message")
+        .and_then(|m| m.as_str())
+        .map(str::to_owned)
 }
 
 impl Bird {
-    pub fn new(base_url: &str, access_key: &str, workspace_id: &str, channel_id: &str, signing_key: &str) -> Self {
+    pub fn new(
+        base_url: &str,
+        access_key: &str,
+        workspace_id: &str,
+        channel_id: &str,
+        signing_key: &str,
+    ) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             access_key: access_key.to_owned(),
@@ -58,7 +70,8 @@ impl Bird {
 
     /// Bird's webhook signature: base64(HMAC-SHA256(key, timestamp \n url \n sha256(body))).
     pub fn signature(signing_key: &str, timestamp: &str, url: &str, body: &[u8]) -> String {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(signing_key.as_bytes()).expect("any key length");
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(signing_key.as_bytes())
+            .expect("any key length");
         mac.update(timestamp.as_bytes());
         mac.update(b"\n");
         mac.update(url.as_bytes());
@@ -82,7 +95,10 @@ impl SmsProvider for Bird {
         let response = self
             .client
             .post(url)
-            .header(reqwest::header::AUTHORIZATION, format!("AccessKey {}", self.access_key))
+            .header(
+                reqwest::header::AUTHORIZATION,
+                format!("AccessKey {}", self.access_key),
+            )
             .json(&json!({
                 "receiver": {"contacts": [{"identifierValue": sms.to.e164()}]},
                 "body": {"type": "text", "text": {"text": sms.text}},
@@ -114,7 +130,8 @@ impl SmsProvider for Bird {
         if self.signing_key.is_empty() || !same(presented.as_bytes(), expected.as_bytes()) {
             return Err(ReportError::Unauthenticated);
         }
-        let event: Event = serde_json::from_slice(&report.body).map_err(|e| ReportError::Malformed(e.to_string()))?;
+        let event: Event = serde_json::from_slice(&report.body)
+            .map_err(|e| ReportError::Malformed(e.to_string()))?;
         Ok(DeliveryState::from_provider_word(&event.payload.status)
             .map(|state| DeliveryReport {
                 provider_message_id: event.payload.id,

@@ -39,7 +39,10 @@ impl std::fmt::Debug for ProviderConfig {
 }
 
 /// Builds the configured provider, or says every setting that is missing.
-pub fn build_provider(config: &ProviderConfig, outbox: Option<Arc<DevOutbox>>) -> Result<Arc<dyn SmsProvider>, Vec<String>> {
+pub fn build_provider(
+    config: &ProviderConfig,
+    outbox: Option<Arc<DevOutbox>>,
+) -> Result<Arc<dyn SmsProvider>, Vec<String>> {
     let mut missing = Vec::new();
     let mut need = |value: &Option<String>, key: &str| -> String {
         value.clone().filter(|v| !v.is_empty()).unwrap_or_else(|| {
@@ -55,7 +58,10 @@ pub fn build_provider(config: &ProviderConfig, outbox: Option<Arc<DevOutbox>>) -
             None => Arc::new(Disabled),
         },
         Some("spryng") => Arc::new(SpryngV2::new(
-            config.base_url.as_deref().unwrap_or("https://rest.spryngsms.com"),
+            config
+                .base_url
+                .as_deref()
+                .unwrap_or("https://rest.spryngsms.com"),
             &need(&config.api_key, "api_key"),
             &need(&config.account, "account"),
             &need(&config.originator, "originator"),
@@ -63,7 +69,10 @@ pub fn build_provider(config: &ProviderConfig, outbox: Option<Arc<DevOutbox>>) -
             &optional(&config.report_secret),
         )),
         Some("spryng-v1") => Arc::new(SpryngV1::new(
-            config.base_url.as_deref().unwrap_or("https://rest.spryngsms.com"),
+            config
+                .base_url
+                .as_deref()
+                .unwrap_or("https://rest.spryngsms.com"),
             &need(&config.api_key, "api_key"),
             &need(&config.originator, "originator"),
             &optional(&config.route),
@@ -78,7 +87,10 @@ pub fn build_provider(config: &ProviderConfig, outbox: Option<Arc<DevOutbox>>) -
             &optional(&config.report_secret),
         )),
         Some("twilio") => Arc::new(Twilio::new(
-            config.base_url.as_deref().unwrap_or("https://api.twilio.com"),
+            config
+                .base_url
+                .as_deref()
+                .unwrap_or("https://api.twilio.com"),
             &need(&config.account, "account"),
             &need(&config.api_key, "api_key"),
             &need(&config.originator, "originator"),
@@ -97,7 +109,13 @@ pub fn build_provider(config: &ProviderConfig, outbox: Option<Arc<DevOutbox>>) -
     if let Some(originator) = &config.originator
         && zegel_domain::validate_originator(originator).is_err()
     {
-        missing.push(format!("sms_originator: '{originator}' must be 1 to 11 letters/digits or an E.164 number"));
+        missing.push(format!(
+            "sms_originator: '{originator}' must be 1 to 11 letters/digits or an E.164 number"
+        ));
     }
-    if missing.is_empty() { Ok(provider) } else { Err(missing) }
+    if missing.is_empty() {
+        Ok(provider)
+    } else {
+        Err(missing)
+    }
 }

@@ -24,7 +24,10 @@ pub fn unreachable(error: reqwest::Error) -> SmsError {
 
 /// Passes a successful response through; turns failures into the right [`SmsError`].
 /// `describe` extracts the provider's own error text from a failure body.
-pub async fn check(response: Response, describe: fn(&str) -> Option<String>) -> Result<Response, SmsError> {
+pub async fn check(
+    response: Response,
+    describe: fn(&str) -> Option<String>,
+) -> Result<Response, SmsError> {
     let status = response.status();
     if status.is_success() {
         return Ok(response);

@@ -47,7 +47,10 @@ pub struct AcceptedSms {
 pub enum SmsError {
     /// The provider is busy (429) or down (5xx, timeout): try again later.
     #[error("the SMS provider asks to retry later: {reason}")]
-    RetryLater { reason: String, after_seconds: Option<u64> },
+    RetryLater {
+        reason: String,
+        after_seconds: Option<u64>,
+    },
     /// The provider refused this message (bad number, no credit, bad originator …).
     #[error("the SMS provider rejected the message: {0}")]
     Rejected(String),
@@ -76,7 +79,9 @@ impl SmsProvider for Disabled {
     }
 
     async fn send(&self, _sms: &OutgoingSms) -> Result<AcceptedSms, SmsError> {
-        Err(SmsError::Configuration("no SMS provider is configured".into()))
+        Err(SmsError::Configuration(
+            "no SMS provider is configured".into(),
+        ))
     }
 
     fn read_report(&self, _report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {

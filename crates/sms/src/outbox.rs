@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use zegel_mail::{DevOutbox, OutboxEntry};
 
-use crate::{AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider};
+use crate::{
+    AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider,
+};
 
 pub struct DevSmsOutbox {
     outbox: Arc<DevOutbox>,
@@ -29,13 +31,25 @@ impl SmsProvider for DevSmsOutbox {
     }
 
     async fn send(&self, sms: &OutgoingSms) -> Result<AcceptedSms, SmsError> {
-        let id = format!("dev-{}-{}", sms.reference, self.counter.fetch_add(1, Ordering::Relaxed));
-        let entry = OutboxEntry::now("sms", sms.to.e164(), "Zegel", &format!("SMS to {}", sms.to.masked()), &sms.text);
+        let id = format!(
+            "dev-{}-{}",
+            sms.reference,
+            self.counter.fetch_add(1, Ordering::Relaxed)
+        );
+        let entry = OutboxEntry::now(
+            "sms",
+            sms.to.e164(),
+            "Zegel",
+            &format!("SMS to {}", sms.to.masked()),
+            &sms.text,
+        );
         self.outbox
             .write(&entry, &id)
             .await
             .map_err(|e| SmsError::Configuration(e.to_string()))?;
-        Ok(AcceptedSms { provider_message_id: id })
+        Ok(AcceptedSms {
+            provider_message_id: id,
+        })
     }
 
     fn read_report(&self, _report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {

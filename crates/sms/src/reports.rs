@@ -37,12 +37,13 @@ impl DeliveryState {
     /// Reads the many words providers use for the same few states.
     pub fn from_provider_word(word: &str) -> Option<Self> {
         match word.to_ascii_lowercase().as_str() {
-            "accepted" | "queued" | "scheduled" | "buffered" | "pending" => Some(DeliveryState::Accepted),
+            "accepted" | "queued" | "scheduled" | "buffered" | "pending" => {
+                Some(DeliveryState::Accepted)
+            }
             "sent" | "sending" | "processed" | "submitted" => Some(DeliveryState::Sent),
             "delivered" | "received" => Some(DeliveryState::Delivered),
-            "failed" | "undelivered" | "rejected" | "expired" | "canceled" | "cancelled" | "undeliverable" => {
-                Some(DeliveryState::Failed)
-            }
+            "failed" | "undelivered" | "rejected" | "expired" | "canceled" | "cancelled"
+            | "undeliverable" => Some(DeliveryState::Failed),
             _ => None,
         }
     }
@@ -87,17 +88,32 @@ mod tests {
 
     #[test]
     fn provider_words_map_to_states() {
-        assert_eq!(DeliveryState::from_provider_word("DELIVERED"), Some(DeliveryState::Delivered));
-        assert_eq!(DeliveryState::from_provider_word("undelivered"), Some(DeliveryState::Failed));
-        assert_eq!(DeliveryState::from_provider_word("queued"), Some(DeliveryState::Accepted));
-        assert_eq!(DeliveryState::from_provider_word("sent"), Some(DeliveryState::Sent));
+        assert_eq!(
+            DeliveryState::from_provider_word("DELIVERED"),
+            Some(DeliveryState::Delivered)
+        );
+        assert_eq!(
+            DeliveryState::from_provider_word("undelivered"),
+            Some(DeliveryState::Failed)
+        );
+        assert_eq!(
+            DeliveryState::from_provider_word("queued"),
+            Some(DeliveryState::Accepted)
+        );
+        assert_eq!(
+            DeliveryState::from_provider_word("sent"),
+            Some(DeliveryState::Sent)
+        );
         assert_eq!(DeliveryState::from_provider_word("mystery"), None);
     }
 
     #[test]
     fn basic_auth_needs_both_parts() {
         let mut headers = Headers::new();
-        headers.insert("authorization".into(), format!("Basic {}", STANDARD.encode("zegel:s3cret")));
+        headers.insert(
+            "authorization".into(),
+            format!("Basic {}", STANDARD.encode("zegel:s3cret")),
+        );
         assert!(basic_auth_matches(&headers, "zegel", "s3cret"));
         assert!(!basic_auth_matches(&headers, "zegel", "s3cre"));
         assert!(!basic_auth_matches(&headers, "other", "s3cret"));

@@ -7,7 +7,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::reports::{basic_auth_matches, header_matches};
-use crate::{AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider, http};
+use crate::{
+    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
+    SmsProvider, http,
+};
 
 pub struct SpryngV1 {
     base_url: String,
@@ -34,16 +37,30 @@ struct Report {
 
 fn describe(body: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    value.get("message").and_then(|m| m.as_str()).map(str::to_owned)
+    value
+        .get("message")
+        .and_then(|m| m.as_str())
+        .map(str::to_owned)
 }
 
 impl SpryngV1 {
-    pub fn new(base_url: &str, token: &str, originator: &str, route: &str, report_user: &str, report_secret: &str) -> Self {
+    pub fn new(
+        base_url: &str,
+        token: &str,
+        originator: &str,
+        route: &str,
+        report_user: &str,
+        report_secret: &str,
+    ) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
             originator: originator.to_owned(),
-            route: if route.is_empty() { "business".to_owned() } else { route.to_owned() },
+            route: if route.is_empty() {
+                "business".to_owned()
+            } else {
+                route.to_owned()
+            },
             report_user: report_user.to_owned(),
             report_secret: report_secret.to_owned(),
             client: http::client(),
@@ -86,12 +103,14 @@ impl SmsProvider for SpryngV1 {
     }
 
     fn read_report(&self, report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
-        let authenticated = basic_auth_matches(&report.headers, &self.report_user, &self.report_secret)
-            || header_matches(&report.headers, "x-api-key", &self.report_secret);
+        let authenticated =
+            basic_auth_matches(&report.headers, &self.report_user, &self.report_secret)
+                || header_matches(&report.headers, "x-api-key", &self.report_secret);
         if self.report_secret.is_empty() || !authenticated {
             return Err(ReportError::Unauthenticated);
         }
-        let report: Report = serde_json::from_slice(&report.body).map_err(|e| ReportError::Malformed(e.to_string()))?;
+        let report: Report = serde_json::from_slice(&report.body)
+            .map_err(|e| ReportError::Malformed(e.to_string()))?;
         Ok(DeliveryState::from_provider_word(&report.status)
             .map(|state| DeliveryReport {
                 provider_message_id: report.id,

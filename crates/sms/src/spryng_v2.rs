@@ -8,7 +8,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::reports::{basic_auth_matches, header_matches};
-use crate::{AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider, http};
+use crate::{
+    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
+    SmsProvider, http,
+};
 
 pub struct SpryngV2 {
     base_url: String,
@@ -44,7 +47,12 @@ fn describe(body: &str) -> Option<String> {
     let texts: Vec<String> = envelope
         .errors
         .iter()
-        .map(|e| e.get("message").and_then(|m| m.as_str()).map(str::to_owned).unwrap_or_else(|| e.to_string()))
+        .map(|e| {
+            e.get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_owned)
+                .unwrap_or_else(|| e.to_string())
+        })
         .collect();
     Some(texts.join("; "))
 }
@@ -100,13 +108,16 @@ impl SmsProvider for SpryngV2 {
             .message_ids
             .into_iter()
             .next()
-            .map(|provider_message_id| AcceptedSms { provider_message_id })
+            .map(|provider_message_id| AcceptedSms {
+                provider_message_id,
+            })
             .ok_or_else(|| SmsError::Rejected("no message id in the answer".into()))
     }
 
     fn read_report(&self, report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
-        let authenticated = basic_auth_matches(&report.headers, &self.report_user, &self.report_secret)
-            || header_matches(&report.headers, "x-api-key", &self.report_secret);
+        let authenticated =
+            basic_auth_matches(&report.headers, &self.report_user, &self.report_secret)
+                || header_matches(&report.headers, "x-api-key", &self.report_secret);
         if self.report_secret.is_empty() || !authenticated {
             return Err(ReportError::Unauthenticated);
         }

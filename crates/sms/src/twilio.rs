@@ -12,7 +12,10 @@ use serde::Deserialize;
 use sha1::Sha1;
 
 use crate::reports::same;
-use crate::{AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider, http};
+use crate::{
+    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
+    SmsProvider, http,
+};
 
 pub struct Twilio {
     base_url: String,
@@ -36,7 +39,13 @@ fn describe(body: &str) -> Option<String> {
 }
 
 impl Twilio {
-    pub fn new(base_url: &str, account_sid: &str, auth_token: &str, from: &str, status_callback: Option<String>) -> Self {
+    pub fn new(
+        base_url: &str,
+        account_sid: &str,
+        auth_token: &str,
+        from: &str,
+        status_callback: Option<String>,
+    ) -> Self {
         Self {
             base_url: base_url.trim_end_matches('/').to_owned(),
             account_sid: account_sid.to_owned(),
@@ -51,7 +60,8 @@ impl Twilio {
     pub fn signature(auth_token: &str, url: &str, params: &[(String, String)]) -> String {
         let mut sorted = params.to_vec();
         sorted.sort();
-        let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(auth_token.as_bytes()).expect("any key length");
+        let mut mac =
+            <Hmac<Sha1> as KeyInit>::new_from_slice(auth_token.as_bytes()).expect("any key length");
         mac.update(url.as_bytes());
         for (name, value) in &sorted {
             mac.update(name.as_bytes());
@@ -68,13 +78,20 @@ impl SmsProvider for Twilio {
     }
 
     async fn send(&self, sms: &OutgoingSms) -> Result<AcceptedSms, SmsError> {
-        let mut form = vec![("To", sms.to.e164().to_owned()), ("From", self.from.clone()), ("Body", sms.text.clone())];
+        let mut form = vec![
+            ("To", sms.to.e164().to_owned()),
+            ("From", self.from.clone()),
+            ("Body", sms.text.clone()),
+        ];
         if let Some(callback) = &self.status_callback {
             form.push(("StatusCallback", callback.clone()));
         }
         let response = self
             .client
-            .post(format!("{}/2010-04-01/Accounts/{}/Messages.json", self.base_url, self.account_sid))
+            .post(format!(
+                "{}/2010-04-01/Accounts/{}/Messages.json",
+                self.base_url, self.account_sid
+            ))
             .basic_auth(&self.account_sid, Some(&self.auth_token))
             .form(&form)
             .send()
@@ -91,15 +108,27 @@ impl SmsProvider for Twilio {
     }
 
     fn read_report(&self, report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
-        let params: Vec<(String, String)> = url::form_urlencoded::parse(&report.body).into_owned().collect();
-        let presented = report.headers.get("x-twilio-signature").ok_or(ReportError::Unauthenticated)?;
+        let params: Vec<(String, String)> = url::form_urlencoded::parse(&report.body)
+            .into_owned()
+            .collect();
+        let presented = report
+            .headers
+            .get("x-twilio-signature")
+            .ok_or(ReportError::Unauthenticated)?;
         let expected = Self::signature(&self.auth_token, &report.url, &params);
         if !same(presented.as_bytes(), expected.as_bytes()) {
             return Err(ReportError::Unauthenticated);
         }
-        let find = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
-        let id = find("MessageSid").ok_or_else(|| ReportError::Malformed("no MessageSid".into()))?;
-        let status = find("MessageStatus").ok_or_else(|| ReportError::Malformed("no MessageStatus".into()))?;
+        let find = |name: &str| {
+            params
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        let id =
+            find("MessageSid").ok_or_else(|| ReportError::Malformed("no MessageSid".into()))?;
+        let status = find("MessageStatus")
+            .ok_or_else(|| ReportError::Malformed("no MessageStatus".into()))?;
         Ok(DeliveryState::from_provider_word(&status)
             .map(|state| DeliveryReport {
                 provider_message_id: id,

@@ -12,7 +12,10 @@ use sha2::Sha256;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::reports::same;
-use crate::{AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider, http};
+use crate::{
+    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
+    SmsProvider, http,
+};
 
 const TOLERANCE_SECONDS: i64 = 300;
 
@@ -34,7 +37,10 @@ struct Report {
 }
 
 fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_default()
 }
 
 impl Webhook {
@@ -47,7 +53,8 @@ impl Webhook {
     }
 
     pub fn signature(secret: &str, timestamp: &str, body: &[u8]) -> String {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("any key length");
+        let mut mac =
+            <Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("any key length");
         mac.update(timestamp.as_bytes());
         mac.update(b".");
         mac.update(body);
@@ -62,15 +69,20 @@ impl SmsProvider for Webhook {
     }
 
     async fn send(&self, sms: &OutgoingSms) -> Result<AcceptedSms, SmsError> {
-        let body = serde_json::to_vec(&json!({"to": sms.to.e164(), "text": sms.text, "reference": sms.reference}))
-            .expect("JSON serialises");
+        let body = serde_json::to_vec(
+            &json!({"to": sms.to.e164(), "text": sms.text, "reference": sms.reference}),
+        )
+        .expect("JSON serialises");
         let timestamp = now().to_string();
         let response = self
             .client
             .post(&self.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .header("X-Zegel-Timestamp", &timestamp)
-            .header("X-Zegel-Signature", Self::signature(&self.secret, &timestamp, &body))
+            .header(
+                "X-Zegel-Signature",
+                Self::signature(&self.secret, &timestamp, &body),
+            )
             .body(body)
             .send()
             .await
@@ -86,8 +98,14 @@ impl SmsProvider for Webhook {
     }
 
     fn read_report(&self, report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
-        let timestamp = report.headers.get("x-zegel-timestamp").ok_or(ReportError::Unauthenticated)?;
-        let presented = report.headers.get("x-zegel-signature").ok_or(ReportError::Unauthenticated)?;
+        let timestamp = report
+            .headers
+            .get("x-zegel-timestamp")
+            .ok_or(ReportError::Unauthenticated)?;
+        let presented = report
+            .headers
+            .get("x-zegel-signature")
+            .ok_or(ReportError::Unauthenticated)?;
         let fresh = timestamp
             .parse::<i64>()
             .is_ok_and(|t| (now() - t).abs() <= TOLERANCE_SECONDS);
@@ -95,7 +113,8 @@ impl SmsProvider for Webhook {
         if !fresh || !same(presented.as_bytes(), expected.as_bytes()) {
             return Err(ReportError::Unauthenticated);
         }
-        let report: Report = serde_json::from_slice(&report.body).map_err(|e| ReportError::Malformed(e.to_string()))?;
+        let report: Report = serde_json::from_slice(&report.body)
+            .map_err(|e| ReportError::Malformed(e.to_string()))?;
         Ok(DeliveryState::from_provider_word(&report.status)
             .map(|state| DeliveryReport {
                 provider_message_id: report.id,

@@ -8,8 +8,8 @@ use wiremock::matchers::{body_json, body_string_contains, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 use zegel_domain::PhoneNumber;
 use zegel_sms::{
-    Bird, DeliveryReport, DeliveryState, Headers, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider,
-    SpryngV1, SpryngV2, Twilio, Webhook,
+    Bird, DeliveryReport, DeliveryState, Headers, IncomingReport, OutgoingSms, ReportError,
+    SmsError, SmsProvider, SpryngV1, SpryngV2, Twilio, Webhook,
 };
 
 fn sms() -> OutgoingSms {
@@ -23,7 +23,10 @@ fn sms() -> OutgoingSms {
 fn report(url: &str, headers: &[(&str, &str)], body: &[u8]) -> IncomingReport {
     IncomingReport {
         url: url.to_owned(),
-        headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Headers>(),
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Headers>(),
         body: body.to_vec(),
     }
 }
@@ -36,7 +39,14 @@ fn delivered(id: &str) -> Vec<DeliveryReport> {
 }
 
 async fn spryng_v2(server: &MockServer) -> SpryngV2 {
-    SpryngV2::new(&server.uri(), "key-123", "acct-9", "ZorgBV", "spryng", "report-secret")
+    SpryngV2::new(
+        &server.uri(),
+        "key-123",
+        "acct-9",
+        "ZorgBV",
+        "spryng",
+        "report-secret",
+    )
 }
 
 #[tokio::test]
@@ -69,10 +79,9 @@ async fn spryng_v2_errors_are_rejections_and_429_means_later() {
         .mount(&server)
         .await;
     Mock::given(path("/v2/messages"))
-        .respond_with(
-            ResponseTemplate::new(400)
-                .set_body_json(json!({"errors": [{"code": "invalid_recipient", "message": "Recipient is not valid"}]})),
-        )
+        .respond_with(ResponseTemplate::new(400).set_body_json(
+            json!({"errors": [{"code": "invalid_recipient", "message": "Recipient is not valid"}]}),
+        ))
         .mount(&server)
         .await;
     let provider = spryng_v2(&server).await;
@@ -81,7 +90,9 @@ async fn spryng_v2_errors_are_rejections_and_429_means_later() {
         other => panic!("expected a retry, got {other:?}"),
     }
     match provider.send(&sms()).await {
-        Err(SmsError::Rejected(reason)) => assert!(reason.contains("Recipient is not valid"), "{reason}"),
+        Err(SmsError::Rejected(reason)) => {
+            assert!(reason.contains("Recipient is not valid"), "{reason}")
+        }
         other => panic!("expected a rejection, got {other:?}"),
     }
 }
@@ -93,10 +104,26 @@ async fn spryng_reports_need_basic_auth_or_the_api_key_header() {
     let body = br#"{"MessageId": "msg-77", "Recipient": "31612345678", "Status": "DELIVERED", "StatusCode": 10}"#;
     let basic = format!("Basic {}", STANDARD.encode("spryng:report-secret"));
     let url = "https://zegel.example/api/v1/sms/reports/spryng";
-    assert_eq!(provider.read_report(&report(url, &[("authorization", &basic)], body)).unwrap(), delivered("msg-77"));
-    assert_eq!(provider.read_report(&report(url, &[("x-api-key", "report-secret")], body)).unwrap(), delivered("msg-77"));
-    assert_eq!(provider.read_report(&report(url, &[("x-api-key", "guess")], body)), Err(ReportError::Unauthenticated));
-    assert_eq!(provider.read_report(&report(url, &[], body)), Err(ReportError::Unauthenticated));
+    assert_eq!(
+        provider
+            .read_report(&report(url, &[("authorization", &basic)], body))
+            .unwrap(),
+        delivered("msg-77")
+    );
+    assert_eq!(
+        provider
+            .read_report(&report(url, &[("x-api-key", "report-secret")], body))
+            .unwrap(),
+        delivered("msg-77")
+    );
+    assert_eq!(
+        provider.read_report(&report(url, &[("x-api-key", "guess")], body)),
+        Err(ReportError::Unauthenticated)
+    );
+    assert_eq!(
+        provider.read_report(&report(url, &[], body)),
+        Err(ReportError::Unauthenticated)
+    );
 }
 
 #[tokio::test]
@@ -113,20 +140,30 @@ async fn spryng_v1_uses_bearer_auth_and_numbers_without_plus() {
             "recipients": ["31612345678"],
             "reference": "challenge-1"
         })))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "v1-5", "encoding": "plain", "credits": 1})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"id": "v1-5", "encoding": "plain", "credits": 1})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let provider = SpryngV1::new(&server.uri(), "token-1", "ZorgBV", "", "u", "s");
-    assert_eq!(provider.send(&sms()).await.unwrap().provider_message_id, "v1-5");
+    assert_eq!(
+        provider.send(&sms()).await.unwrap().provider_message_id,
+        "v1-5"
+    );
 
     let failing = MockServer::start().await;
     Mock::given(path("/v1/messages"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "Unauthenticated."})))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Unauthenticated."})),
+        )
         .mount(&failing)
         .await;
     let provider = SpryngV1::new(&failing.uri(), "wrong", "ZorgBV", "", "u", "s");
-    assert!(matches!(provider.send(&sms()).await, Err(SmsError::Configuration(reason)) if reason.contains("Unauthenticated")));
+    assert!(
+        matches!(provider.send(&sms()).await, Err(SmsError::Configuration(reason)) if reason.contains("Unauthenticated"))
+    );
 }
 
 #[tokio::test]
@@ -145,15 +182,27 @@ async fn bird_posts_to_the_channel_with_an_access_key_and_verifies_signed_webhoo
         .mount(&server)
         .await;
     let provider = Bird::new(&server.uri(), "ak-3", "ws-1", "ch-2", "signing-key");
-    assert_eq!(provider.send(&sms()).await.unwrap().provider_message_id, "bird-9");
+    assert_eq!(
+        provider.send(&sms()).await.unwrap().provider_message_id,
+        "bird-9"
+    );
 
     let url = "https://zegel.example/api/v1/sms/reports/bird";
     let body = br#"{"service": "channels", "event": "sms.outbound", "payload": {"id": "bird-9", "status": "delivered"}}"#;
     let signature = Bird::signature("signing-key", "1719823259", url, body);
-    let headers = [("messagebird-signature", signature.as_str()), ("messagebird-request-timestamp", "1719823259")];
-    assert_eq!(provider.read_report(&report(url, &headers, body)).unwrap(), delivered("bird-9"));
+    let headers = [
+        ("messagebird-signature", signature.as_str()),
+        ("messagebird-request-timestamp", "1719823259"),
+    ];
+    assert_eq!(
+        provider.read_report(&report(url, &headers, body)).unwrap(),
+        delivered("bird-9")
+    );
     let tampered = br#"{"service": "channels", "event": "sms.outbound", "payload": {"id": "bird-9", "status": "failed"}}"#;
-    assert_eq!(provider.read_report(&report(url, &headers, tampered)), Err(ReportError::Unauthenticated));
+    assert_eq!(
+        provider.read_report(&report(url, &headers, tampered)),
+        Err(ReportError::Unauthenticated)
+    );
 }
 
 #[tokio::test]
@@ -166,29 +215,60 @@ async fn twilio_sends_a_form_with_basic_auth_and_checks_callback_signatures() {
         .and(header("Content-Type", "application/x-www-form-urlencoded"))
         .and(body_string_contains("To=%2B31612345678"))
         .and(body_string_contains("From=ZorgBV"))
-        .and(body_string_contains("StatusCallback=https%3A%2F%2Fzegel.example%2Fapi%2Fv1%2Fsms%2Freports%2Ftwilio"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"sid": "SM1", "status": "queued"})))
+        .and(body_string_contains(
+            "StatusCallback=https%3A%2F%2Fzegel.example%2Fapi%2Fv1%2Fsms%2Freports%2Ftwilio",
+        ))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(json!({"sid": "SM1", "status": "queued"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let callback = "https://zegel.example/api/v1/sms/reports/twilio";
-    let provider = Twilio::new(&server.uri(), "AC123", "tok", "ZorgBV", Some(callback.into()));
-    assert_eq!(provider.send(&sms()).await.unwrap().provider_message_id, "SM1");
+    let provider = Twilio::new(
+        &server.uri(),
+        "AC123",
+        "tok",
+        "ZorgBV",
+        Some(callback.into()),
+    );
+    assert_eq!(
+        provider.send(&sms()).await.unwrap().provider_message_id,
+        "SM1"
+    );
     let body_seen = &server.received_requests().await.unwrap()[0].body;
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(body_seen).into_owned().collect();
-    assert!(form.contains(&("Body".into(), "Uw code is 012345. De code is 10 minuten geldig.".into())));
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(body_seen)
+        .into_owned()
+        .collect();
+    assert!(form.contains(&(
+        "Body".into(),
+        "Uw code is 012345. De code is 10 minuten geldig.".into()
+    )));
 
     let params = vec![
         ("MessageSid".to_owned(), "SM1".to_owned()),
         ("MessageStatus".to_owned(), "delivered".to_owned()),
         ("To".to_owned(), "+31612345678".to_owned()),
     ];
-    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(&params).finish();
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&params)
+        .finish();
     let signature = Twilio::signature("tok", callback, &params);
-    let signed = report(callback, &[("x-twilio-signature", &signature)], body.as_bytes());
+    let signed = report(
+        callback,
+        &[("x-twilio-signature", &signature)],
+        body.as_bytes(),
+    );
     assert_eq!(provider.read_report(&signed).unwrap(), delivered("SM1"));
-    let forged = report(callback, &[("x-twilio-signature", "bm9wZQ==")], body.as_bytes());
-    assert_eq!(provider.read_report(&forged), Err(ReportError::Unauthenticated));
+    let forged = report(
+        callback,
+        &[("x-twilio-signature", "bm9wZQ==")],
+        body.as_bytes(),
+    );
+    assert_eq!(
+        provider.read_report(&forged),
+        Err(ReportError::Unauthenticated)
+    );
 
     // Twilio's documented error body for an invalid number.
     let failing = MockServer::start().await;
@@ -199,7 +279,9 @@ async fn twilio_sends_a_form_with_basic_auth_and_checks_callback_signatures() {
         .mount(&failing)
         .await;
     let provider = Twilio::new(&failing.uri(), "AC123", "tok", "ZorgBV", None);
-    assert!(matches!(provider.send(&sms()).await, Err(SmsError::Rejected(reason)) if reason.contains("21211")));
+    assert!(
+        matches!(provider.send(&sms()).await, Err(SmsError::Rejected(reason)) if reason.contains("21211"))
+    );
 }
 
 #[tokio::test]
@@ -218,22 +300,52 @@ async fn the_generic_webhook_signs_requests_and_refuses_stale_or_forged_reports(
         .mount(&server)
         .await;
     let provider = Webhook::new(&format!("{}/sms", server.uri()), "hook-secret");
-    assert_eq!(provider.send(&sms()).await.unwrap().provider_message_id, "gw-1");
+    assert_eq!(
+        provider.send(&sms()).await.unwrap().provider_message_id,
+        "gw-1"
+    );
 
     let body = br#"{"id": "gw-1", "status": "delivered"}"#;
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs().to_string();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
     let signature = Webhook::signature("hook-secret", &now, body);
     let url = "https://zegel.example/api/v1/sms/reports/webhook";
-    let fresh = report(url, &[("x-zegel-timestamp", &now), ("x-zegel-signature", &signature)], body);
+    let fresh = report(
+        url,
+        &[
+            ("x-zegel-timestamp", &now),
+            ("x-zegel-signature", &signature),
+        ],
+        body,
+    );
     assert_eq!(provider.read_report(&fresh).unwrap(), delivered("gw-1"));
     let stale_signature = Webhook::signature("hook-secret", "1000", body);
-    let stale = report(url, &[("x-zegel-timestamp", "1000"), ("x-zegel-signature", &stale_signature)], body);
-    assert_eq!(provider.read_report(&stale), Err(ReportError::Unauthenticated));
+    let stale = report(
+        url,
+        &[
+            ("x-zegel-timestamp", "1000"),
+            ("x-zegel-signature", &stale_signature),
+        ],
+        body,
+    );
+    assert_eq!(
+        provider.read_report(&stale),
+        Err(ReportError::Unauthenticated)
+    );
 }
 
 #[tokio::test]
 async fn an_unreachable_provider_is_retried_later() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let provider = SpryngV2::new(&format!("http://{closed}"), "k", "a", "ZorgBV", "u", "s");
-    assert!(matches!(provider.send(&sms()).await, Err(SmsError::RetryLater { .. })));
+    assert!(matches!(
+        provider.send(&sms()).await,
+        Err(SmsError::RetryLater { .. })
+    ));
 }

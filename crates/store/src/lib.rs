@@ -132,16 +132,40 @@ pub trait Store: Send + Sync {
 
     // SMS.
     /// Within the caps: stores the challenge, the SMS log row and the send job together.
-    async fn reserve_sms(&self, challenge: &Challenge, sms: &SmsLog, job: &NewJob, caps: &SmsCaps) -> StoreResult<SmsReservation>;
+    async fn reserve_sms(
+        &self,
+        challenge: &Challenge,
+        sms: &SmsLog,
+        job: &NewJob,
+        caps: &SmsCaps,
+    ) -> StoreResult<SmsReservation>;
     async fn sms(&self, id: &str) -> StoreResult<Option<SmsLog>>;
     async fn sms_for_delivery(&self, delivery_id: &str) -> StoreResult<Vec<SmsLog>>;
-    async fn mark_sms(&self, id: &str, provider: &str, provider_message_id: Option<&str>, status: &str, now: UnixTime) -> StoreResult<()>;
+    async fn mark_sms(
+        &self,
+        id: &str,
+        provider: &str,
+        provider_message_id: Option<&str>,
+        status: &str,
+        now: UnixTime,
+    ) -> StoreResult<()>;
     /// Applies a delivery report once; false when unknown or already in that (or a final) state.
-    async fn record_sms_report(&self, provider: &str, provider_message_id: &str, status: &str, now: UnixTime) -> StoreResult<bool>;
+    async fn record_sms_report(
+        &self,
+        provider: &str,
+        provider_message_id: &str,
+        status: &str,
+        now: UnixTime,
+    ) -> StoreResult<bool>;
     /// Removes the phone numbers of SMS sent at or before `sent_before`; returns how many.
     async fn purge_sms_numbers(&self, sent_before: UnixTime, now: UnixTime) -> StoreResult<u64>;
     /// Records a recipient's "this is not my number"; false if reported within `quiet_seconds`.
-    async fn report_wrong_number(&self, delivery_id: &str, now: UnixTime, quiet_seconds: i64) -> StoreResult<bool>;
+    async fn report_wrong_number(
+        &self,
+        delivery_id: &str,
+        now: UnixTime,
+        quiet_seconds: i64,
+    ) -> StoreResult<bool>;
 
     // Audit trail.
     async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;

@@ -84,20 +84,17 @@ async fn fresh_database(backend: Backend, data_dir: &std::path::Path) -> String 
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    let data_dir = tempfile::tempdir().unwrap();
-    let database_url = fresh_database(backend, data_dir.path()).await;
-    spawn_with(backend, data_dir, database_url).await
+    spawn_app_with(backend, |_| {}).await
 }
 
-async fn spawn_with(
-    backend: Backend,
-    data_dir: tempfile::TempDir,
-    database_url: String,
-) -> TestApp {
+/// As [`spawn_app`], with settings changed first (for example an SMS provider).
+pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut RawConfig)) -> TestApp {
+    let data_dir = tempfile::tempdir().unwrap();
+    let database_url = fresh_database(backend, data_dir.path()).await;
     let smtp = SmtpSink::start();
     let port = smtp::free_port();
     let base_url = format!("http://127.0.0.1:{port}");
-    let config = zegel_server::Config::from_raw(RawConfig {
+    let mut raw = RawConfig {
         listen: Some(format!("127.0.0.1:{port}")),
         data_dir: Some(data_dir.path().display().to_string()),
         database_url: Some(database_url.clone()),
@@ -106,8 +103,9 @@ async fn spawn_with(
         mail_from: Some("Zegel <zegel@zorg.example>".into()),
         embedded_worker: Some(false),
         ..RawConfig::default()
-    })
-    .unwrap();
+    };
+    configure(&mut raw);
+    let config = zegel_server::Config::from_raw(raw).unwrap();
     let clock = ManualClock::new(now());
     let running = zegel_server::start(&config, Arc::new(clock.clone()))
         .await

@@ -12,15 +12,23 @@ use crate::{App, new_id};
 #[derive(Debug)]
 pub enum CodeRequestOutcome {
     /// A code is on its way to `destination` (a masked address or number).
-    Sent { destination: String },
+    Sent {
+        destination: String,
+    },
     /// A code went out less than the cooldown ago; no new one is sent.
-    RecentlySent { destination: String },
+    RecentlySent {
+        destination: String,
+    },
     /// This recipient verifies with an access code; nothing is sent.
     NotApplicable,
     /// The SMS caps for this recipient or organisation are reached.
     Capped,
-    Wait { minutes: i64 },
-    Locked { sender_name: String },
+    Wait {
+        minutes: i64,
+    },
+    Locked {
+        sender_name: String,
+    },
 }
 
 #[derive(Debug)]
@@ -89,7 +97,9 @@ impl App {
                 sealed_code,
                 challenge_id,
             };
-            self.store.create_challenge(&challenge, &job.to_job(now)).await?;
+            self.store
+                .create_challenge(&challenge, &job.to_job(now))
+                .await?;
         }
         self.job_wakeup.notify_one();
         Ok(CodeRequestOutcome::Sent { destination })

@@ -28,7 +28,10 @@ pub fn routes() -> Router<App> {
             "/api/v1/messages/{id}/recipients/{delivery_id}/unlock",
             post(messages::unlock),
         )
-        .route("/api/v1/recipients/{email}/verification", put(recipients::change_verification))
+        .route(
+            "/api/v1/recipients/{email}/verification",
+            put(recipients::change_verification),
+        )
         .route("/api/v1/sms/reports/{provider}", post(sms_reports::receive))
 }
 

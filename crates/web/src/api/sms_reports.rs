@@ -22,7 +22,9 @@ pub async fn receive(
         url: format!("{}{}", app.public_url, uri),
         headers: headers
             .iter()
-            .filter_map(|(name, value)| Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned())))
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
             .collect(),
         body: body.to_vec(),
     };

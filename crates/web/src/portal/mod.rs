@@ -111,9 +111,13 @@ impl Visit {
         let access_code = landing.method == VerificationMethod::AccessCode;
         let sms = landing.method == VerificationMethod::Sms;
         let explain = match landing.method {
-            VerificationMethod::AccessCode => t.with("portal-access-code-explain", "sender", &landing.sender_name),
+            VerificationMethod::AccessCode => {
+                t.with("portal-access-code-explain", "sender", &landing.sender_name)
+            }
             VerificationMethod::Sms => t.with("portal-sms-explain", "phone", &landing.destination),
-            VerificationMethod::EmailCode => t.with("portal-email-code-explain", "email", &landing.destination),
+            VerificationMethod::EmailCode => {
+                t.with("portal-email-code-explain", "email", &landing.destination)
+            }
         };
         let (code_label, check_hint) = if sms {
             (t.get("portal-sms-code-label"), t.get("portal-sms-check"))
@@ -412,9 +416,16 @@ async fn wrong_number(
         return visit.form_expired();
     }
     match visit.app.report_wrong_number(&visit.link).await {
-        Ok(sender) => visit
-            .landing(move |t, _| Notice::success(t.with("portal-wrong-number-sent", "sender", &sender)), None)
-            .await,
+        Ok(sender) => {
+            visit
+                .landing(
+                    move |t, _| {
+                        Notice::success(t.with("portal-wrong-number-sent", "sender", &sender))
+                    },
+                    None,
+                )
+                .await
+        }
         Err(error) => visit.failure(error),
     }
 }
