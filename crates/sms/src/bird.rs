@@ -11,10 +11,10 @@ use serde::Deserialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::reports::same;
+use crate::reports::{same, single};
 use crate::{
-    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
-    SmsProvider, http,
+    AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider,
+    http,
 };
 
 pub struct Bird {
@@ -107,11 +107,7 @@ impl SmsProvider for Bird {
             .send()
             .await
             .map_err(http::unreachable)?;
-        let accepted: Accepted = http::check(response, describe)
-            .await?
-            .json()
-            .await
-            .map_err(|e| SmsError::Rejected(format!("unreadable answer: {e}")))?;
+        let accepted: Accepted = http::read_json(response, describe).await?;
         Ok(AcceptedSms {
             provider_message_id: accepted.id,
         })
@@ -132,12 +128,6 @@ impl SmsProvider for Bird {
         }
         let event: Event = serde_json::from_slice(&report.body)
             .map_err(|e| ReportError::Malformed(e.to_string()))?;
-        Ok(DeliveryState::from_provider_word(&event.payload.status)
-            .map(|state| DeliveryReport {
-                provider_message_id: event.payload.id,
-                state,
-            })
-            .into_iter()
-            .collect())
+        Ok(single(event.payload.id, &event.payload.status))
     }
 }

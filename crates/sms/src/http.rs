@@ -56,3 +56,15 @@ pub async fn check(
         Err(SmsError::Rejected(reason))
     }
 }
+
+/// Checks the answer and reads its JSON body.
+pub async fn read_json<T: serde::de::DeserializeOwned>(
+    response: Response,
+    describe: fn(&str) -> Option<String>,
+) -> Result<T, SmsError> {
+    check(response, describe)
+        .await?
+        .json()
+        .await
+        .map_err(|e| SmsError::Rejected(format!("unreadable answer: {e}")))
+}

@@ -63,6 +63,25 @@ pub enum ReportError {
     Malformed(String),
 }
 
+/// One report as a list, or none when the provider's word is not a state we track.
+pub(crate) fn single(provider_message_id: String, status: &str) -> Vec<DeliveryReport> {
+    DeliveryState::from_provider_word(status)
+        .map(|state| DeliveryReport {
+            provider_message_id,
+            state,
+        })
+        .into_iter()
+        .collect()
+}
+
+/// Spryng authenticates reports with Basic auth or an API-key header, as configured in its
+/// portal; either carries our report secret.
+pub(crate) fn spryng_authenticated(headers: &Headers, user: &str, secret: &str) -> bool {
+    !secret.is_empty()
+        && (basic_auth_matches(headers, user, secret)
+            || header_matches(headers, "x-api-key", secret))
+}
+
 pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && bool::from(a.ct_eq(b))
 }

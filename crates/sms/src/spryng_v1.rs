@@ -6,10 +6,10 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::reports::{basic_auth_matches, header_matches};
+use crate::reports::{single, spryng_authenticated};
 use crate::{
-    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
-    SmsProvider, http,
+    AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider,
+    http,
 };
 
 pub struct SpryngV1 {
@@ -92,31 +92,18 @@ impl SmsProvider for SpryngV1 {
             .send()
             .await
             .map_err(http::unreachable)?;
-        let created: Created = http::check(response, describe)
-            .await?
-            .json()
-            .await
-            .map_err(|e| SmsError::Rejected(format!("unreadable answer: {e}")))?;
+        let created: Created = http::read_json(response, describe).await?;
         Ok(AcceptedSms {
             provider_message_id: created.id,
         })
     }
 
     fn read_report(&self, report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
-        let authenticated =
-            basic_auth_matches(&report.headers, &self.report_user, &self.report_secret)
-                || header_matches(&report.headers, "x-api-key", &self.report_secret);
-        if self.report_secret.is_empty() || !authenticated {
+        if !spryng_authenticated(&report.headers, &self.report_user, &self.report_secret) {
             return Err(ReportError::Unauthenticated);
         }
         let report: Report = serde_json::from_slice(&report.body)
             .map_err(|e| ReportError::Malformed(e.to_string()))?;
-        Ok(DeliveryState::from_provider_word(&report.status)
-            .map(|state| DeliveryReport {
-                provider_message_id: report.id,
-                state,
-            })
-            .into_iter()
-            .collect())
+        Ok(single(report.id, &report.status))
     }
 }

@@ -7,10 +7,10 @@ use async_trait::async_trait;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::reports::{basic_auth_matches, header_matches};
+use crate::reports::{single, spryng_authenticated};
 use crate::{
-    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
-    SmsProvider, http,
+    AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider,
+    http,
 };
 
 pub struct SpryngV2 {
@@ -99,11 +99,7 @@ impl SmsProvider for SpryngV2 {
             .send()
             .await
             .map_err(http::unreachable)?;
-        let accepted: Accepted = http::check(response, describe)
-            .await?
-            .json()
-            .await
-            .map_err(|e| SmsError::Rejected(format!("unreadable answer: {e}")))?;
+        let accepted: Accepted = http::read_json(response, describe).await?;
         accepted
             .message_ids
             .into_iter()
@@ -115,10 +111,7 @@ impl SmsProvider for SpryngV2 {
     }
 
     fn read_report(&self, report: &IncomingReport) -> Result<Vec<DeliveryReport>, ReportError> {
-        let authenticated =
-            basic_auth_matches(&report.headers, &self.report_user, &self.report_secret)
-                || header_matches(&report.headers, "x-api-key", &self.report_secret);
-        if self.report_secret.is_empty() || !authenticated {
+        if !spryng_authenticated(&report.headers, &self.report_user, &self.report_secret) {
             return Err(ReportError::Unauthenticated);
         }
         // One report or a batch of them.
@@ -127,12 +120,7 @@ impl SmsProvider for SpryngV2 {
             .map_err(|e| ReportError::Malformed(e.to_string()))?;
         Ok(reports
             .into_iter()
-            .filter_map(|r| {
-                DeliveryState::from_provider_word(&r.status).map(|state| DeliveryReport {
-                    provider_message_id: r.message_id,
-                    state,
-                })
-            })
+            .flat_map(|r| single(r.message_id, &r.status))
             .collect())
     }
 }

@@ -11,10 +11,10 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::Deserialize;
 use sha1::Sha1;
 
-use crate::reports::same;
+use crate::reports::{same, single};
 use crate::{
-    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
-    SmsProvider, http,
+    AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider,
+    http,
 };
 
 pub struct Twilio {
@@ -97,11 +97,7 @@ impl SmsProvider for Twilio {
             .send()
             .await
             .map_err(http::unreachable)?;
-        let created: Created = http::check(response, describe)
-            .await?
-            .json()
-            .await
-            .map_err(|e| SmsError::Rejected(format!("unreadable answer: {e}")))?;
+        let created: Created = http::read_json(response, describe).await?;
         Ok(AcceptedSms {
             provider_message_id: created.sid,
         })
@@ -129,12 +125,6 @@ impl SmsProvider for Twilio {
             find("MessageSid").ok_or_else(|| ReportError::Malformed("no MessageSid".into()))?;
         let status = find("MessageStatus")
             .ok_or_else(|| ReportError::Malformed("no MessageStatus".into()))?;
-        Ok(DeliveryState::from_provider_word(&status)
-            .map(|state| DeliveryReport {
-                provider_message_id: id,
-                state,
-            })
-            .into_iter()
-            .collect())
+        Ok(single(id, &status))
     }
 }

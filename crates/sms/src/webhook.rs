@@ -11,10 +11,10 @@ use serde_json::json;
 use sha2::Sha256;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::reports::same;
+use crate::reports::{same, single};
 use crate::{
-    AcceptedSms, DeliveryReport, DeliveryState, IncomingReport, OutgoingSms, ReportError, SmsError,
-    SmsProvider, http,
+    AcceptedSms, DeliveryReport, IncomingReport, OutgoingSms, ReportError, SmsError, SmsProvider,
+    http,
 };
 
 const TOLERANCE_SECONDS: i64 = 300;
@@ -87,11 +87,7 @@ impl SmsProvider for Webhook {
             .send()
             .await
             .map_err(http::unreachable)?;
-        let accepted: Accepted = http::check(response, |_| None)
-            .await?
-            .json()
-            .await
-            .map_err(|e| SmsError::Rejected(format!("unreadable answer: {e}")))?;
+        let accepted: Accepted = http::read_json(response, |_| None).await?;
         Ok(AcceptedSms {
             provider_message_id: accepted.id,
         })
@@ -115,12 +111,6 @@ impl SmsProvider for Webhook {
         }
         let report: Report = serde_json::from_slice(&report.body)
             .map_err(|e| ReportError::Malformed(e.to_string()))?;
-        Ok(DeliveryState::from_provider_word(&report.status)
-            .map(|state| DeliveryReport {
-                provider_message_id: report.id,
-                state,
-            })
-            .into_iter()
-            .collect())
+        Ok(single(report.id, &report.status))
     }
 }

@@ -302,14 +302,7 @@ macro_rules! impl_store {
 
             async fn create_challenge(&self, c: &Challenge, job: &NewJob) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO challenges (id, delivery_id, code_hmac, created_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
-                    .bind(&c.id)
-                    .bind(&c.delivery_id)
-                    .bind(&c.code_hmac)
-                    .bind(c.created_at)
-                    .bind(c.expires_at)
-                    .execute(&mut *tx)
-                    .await?;
+                insert_challenge(&mut *tx, c).await?;
                 insert_job(&mut *tx, job).await?;
                 tx.commit().await?;
                 Ok(())
@@ -489,14 +482,7 @@ macro_rules! impl_store {
                         return Ok(refusal);
                     }
                 }
-                sqlx::query("INSERT INTO challenges (id, delivery_id, code_hmac, created_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
-                    .bind(&challenge.id)
-                    .bind(&challenge.delivery_id)
-                    .bind(&challenge.code_hmac)
-                    .bind(challenge.created_at)
-                    .bind(challenge.expires_at)
-                    .execute(&mut *tx)
-                    .await?;
+                insert_challenge(&mut *tx, challenge).await?;
                 sqlx::query("INSERT INTO sms_log (id, org_id, delivery_id, recipient_id, challenge_id, phone, phone_masked, status, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)")
                     .bind(&sms.id)
                     .bind(&sms.org_id)
@@ -600,6 +586,21 @@ macro_rules! impl_store {
                     .fetch_one(&self.pool)
                     .await?)
             }
+        }
+
+        async fn insert_challenge<'e, E>(executor: E, c: &Challenge) -> StoreResult<()>
+        where
+            E: sqlx::Executor<'e, Database = <$store as $crate::sql_impl::Backend>::Db>,
+        {
+            sqlx::query("INSERT INTO challenges (id, delivery_id, code_hmac, created_at, expires_at, attempts) VALUES ($1, $2, $3, $4, $5, 0)")
+                .bind(&c.id)
+                .bind(&c.delivery_id)
+                .bind(&c.code_hmac)
+                .bind(c.created_at)
+                .bind(c.expires_at)
+                .execute(executor)
+                .await?;
+            Ok(())
         }
 
         async fn insert_job<'e, E>(executor: E, job: &NewJob) -> StoreResult<()>

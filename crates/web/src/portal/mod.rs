@@ -90,6 +90,23 @@ impl Visit {
         }
     }
 
+    /// A form post: only with the CSRF token of this browser's own cookie; otherwise nothing
+    /// is done and the answer says the page was open too long.
+    fn posted(
+        app: App,
+        link: String,
+        jar: CookieJar,
+        headers: &HeaderMap,
+        csrf: &str,
+    ) -> Result<Self, Box<Response>> {
+        let visit = Self::new(app, link, None, jar, headers);
+        if cookies::csrf_matches(&visit.jar, csrf) {
+            Ok(visit)
+        } else {
+            Err(Box::new(visit.form_expired()))
+        }
+    }
+
     fn respond(self, status: StatusCode, page: &impl askama::Template) -> Response {
         (self.jar, render(status, page)).into_response()
     }
@@ -283,10 +300,10 @@ async fn send_code(
     jar: CookieJar,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let visit = Visit::new(app, link, None, jar, &headers);
-    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
-        return visit.form_expired();
-    }
+    let visit = match Visit::posted(app, link, jar, &headers, &form.csrf) {
+        Ok(visit) => visit,
+        Err(refused) => return *refused,
+    };
     let outcome = match visit.app.request_code(&visit.link).await {
         Ok(outcome) => outcome,
         Err(error) => return visit.failure(error),
@@ -326,10 +343,10 @@ async fn verify(
     jar: CookieJar,
     Form(form): Form<CodeForm>,
 ) -> Response {
-    let visit = Visit::new(app, link, None, jar, &headers);
-    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
-        return visit.form_expired();
-    }
+    let visit = match Visit::posted(app, link, jar, &headers, &form.csrf) {
+        Ok(visit) => visit,
+        Err(refused) => return *refused,
+    };
     let outcome = match visit.app.verify(&visit.link, &form.code).await {
         Ok(VerifyOutcome::Verified(session)) => {
             let jar = cookies::with_session(visit.jar, &session);
@@ -360,10 +377,10 @@ async fn reply(
     jar: CookieJar,
     Form(form): Form<ReplyForm>,
 ) -> Response {
-    let visit = Visit::new(app, link, None, jar, &headers);
-    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
-        return visit.form_expired();
-    }
+    let visit = match Visit::posted(app, link, jar, &headers, &form.csrf) {
+        Ok(visit) => visit,
+        Err(refused) => return *refused,
+    };
     let Some(session) = cookies::session(&visit.jar) else {
         return visit
             .landing(
@@ -411,10 +428,10 @@ async fn wrong_number(
     jar: CookieJar,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let visit = Visit::new(app, link, None, jar, &headers);
-    if !cookies::csrf_matches(&visit.jar, &form.csrf) {
-        return visit.form_expired();
-    }
+    let visit = match Visit::posted(app, link, jar, &headers, &form.csrf) {
+        Ok(visit) => visit,
+        Err(refused) => return *refused,
+    };
     match visit.app.report_wrong_number(&visit.link).await {
         Ok(sender) => {
             visit
