@@ -42,14 +42,6 @@ struct EventPayload {
     status: String,
 }
 
-fn describe(body: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    value
-        .get("message")
-        .and_then(|m| m.as_str())
-        .map(str::to_owned)
-}
-
 impl Bird {
     pub fn new(
         base_url: &str,
@@ -107,7 +99,7 @@ impl SmsProvider for Bird {
             .send()
             .await
             .map_err(http::unreachable)?;
-        let accepted: Accepted = http::read_json(response, describe).await?;
+        let accepted: Accepted = http::read_json(response, http::message_field).await?;
         Ok(AcceptedSms {
             provider_message_id: accepted.id,
         })

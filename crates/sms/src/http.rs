@@ -68,3 +68,9 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
         .await
         .map_err(|e| SmsError::Rejected(format!("unreadable answer: {e}")))
 }
+
+/// The `message` field of a JSON error body, as Bird and Spryng v1 send it.
+pub fn message_field(body: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(body).ok()?;
+    value.get("message").and_then(|m| m.as_str()).map(str::to_owned)
+}

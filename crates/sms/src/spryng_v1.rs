@@ -35,14 +35,6 @@ struct Report {
     status: String,
 }
 
-fn describe(body: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    value
-        .get("message")
-        .and_then(|m| m.as_str())
-        .map(str::to_owned)
-}
-
 impl SpryngV1 {
     pub fn new(
         base_url: &str,
@@ -92,7 +84,7 @@ impl SmsProvider for SpryngV1 {
             .send()
             .await
             .map_err(http::unreachable)?;
-        let created: Created = http::read_json(response, describe).await?;
+        let created: Created = http::read_json(response, http::message_field).await?;
         Ok(AcceptedSms {
             provider_message_id: created.id,
         })
