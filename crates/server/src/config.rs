@@ -197,6 +197,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sms_settings_are_checked_with_the_rest() {
+        let problems = Config::from_raw(RawConfig {
+            sms_provider: Some("spryng".into()),
+            sms_originator: Some("Zorg & Welzijn BV".into()),
+            sms_countries: Some("NL,Netherlands".into()),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        for expected in [
+            "sms_api_key",
+            "sms_account",
+            "sms_originator",
+            "sms_countries",
+        ] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(expected)),
+                "no {expected} in {problems:#?}"
+            );
+        }
+        let unknown = Config::from_raw(RawConfig {
+            sms_provider: Some("carrier-pigeon".into()),
+            ..RawConfig::default()
+        })
+        .unwrap_err();
+        assert!(unknown[0].contains("'carrier-pigeon' is not one of"));
+    }
+
+    #[test]
     fn defaults_give_a_working_local_setup() {
         let config = Config::from_raw(RawConfig::default()).unwrap();
         assert_eq!(config.listen.to_string(), "127.0.0.1:8080");

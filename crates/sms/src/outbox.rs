@@ -56,3 +56,28 @@ impl SmsProvider for DevSmsOutbox {
         Err(ReportError::Unauthenticated)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zegel_domain::PhoneNumber;
+
+    #[tokio::test]
+    async fn sms_show_on_the_dev_outbox_page_beside_the_mail() {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Arc::new(DevOutbox::new(dir.path()).unwrap());
+        let provider = DevSmsOutbox::new(outbox.clone());
+        let sms = OutgoingSms {
+            to: PhoneNumber::parse_mobile("0612345678", &["NL".to_owned()]).unwrap(),
+            text: "012345 is uw code".into(),
+            reference: "c1".into(),
+        };
+        let accepted = provider.send(&sms).await.unwrap();
+        assert!(accepted.provider_message_id.starts_with("dev-c1"));
+        let entries = outbox.entries().unwrap();
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].channel, "sms");
+        assert_eq!(entries[0].to, "+31612345678");
+        assert_eq!(entries[0].text, "012345 is uw code");
+    }
+}
