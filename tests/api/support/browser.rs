@@ -27,8 +27,9 @@ impl Page {
         self.body[start..].split('"').next().unwrap().to_owned()
     }
 
+    /// Whether the page shows `text`; non-breaking spaces count as spaces.
     pub fn contains(&self, text: &str) -> bool {
-        self.body.contains(text)
+        self.body.replace('\u{a0}', " ").contains(text)
     }
 }
 

@@ -127,13 +127,15 @@ impl Visit {
         let (jar, csrf) = csrf_token(self.jar);
         let access_code = landing.method == VerificationMethod::AccessCode;
         let sms = landing.method == VerificationMethod::Sms;
+        // A masked number or address reads best on one line, even on a narrow phone.
+        let destination = landing.destination.replace(' ', "\u{a0}");
         let explain = match landing.method {
             VerificationMethod::AccessCode => {
                 t.with("portal-access-code-explain", "sender", &landing.sender_name)
             }
-            VerificationMethod::Sms => t.with("portal-sms-explain", "phone", &landing.destination),
+            VerificationMethod::Sms => t.with("portal-sms-explain", "phone", &destination),
             VerificationMethod::EmailCode => {
-                t.with("portal-email-code-explain", "email", &landing.destination)
+                t.with("portal-email-code-explain", "email", &destination)
             }
         };
         let (code_label, check_hint) = if sms {
