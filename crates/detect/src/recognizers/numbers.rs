@@ -1,0 +1,236 @@
+//! Numbers written with digits and separators: BSN, credit cards, phone numbers, IP
+//! addresses, dates of birth, identity documents, and Dutch and US postcodes.
+
+use phonenumber::metadata::DATABASE;
+use phonenumber::{Type, country};
+
+use crate::checks::{US_STATES, bsn_valid, card_prefix_valid, luhn_valid, valid_date};
+use crate::lexicon::Cue;
+use crate::scan::{Scan, is_word_byte};
+use crate::{EntityType, Found};
+
+/// Digits written as one number: runs of digits joined by single separators.
+struct Group {
+    start: usize,
+    end: usize,
+    runs: Vec<(usize, usize)>,
+    separator: Option<u8>,
+    mixed_separators: bool,
+    digits: Vec<u8>,
+    plus: bool,
+}
+
+impl Group {
+    fn run_lengths(&self) -> Vec<usize> {
+        self.runs.iter().map(|(s, e)| e - s).collect()
+    }
+
+    fn run_value(&self, bytes: &[u8], index: usize) -> u32 {
+        let (s, e) = self.runs[index];
+        std::str::from_utf8(&bytes[s..e]).ok().and_then(|v| v.parse().ok()).unwrap_or(u32::MAX)
+    }
+}
+
+/// At most this many digits are gathered into one group; longer runs are not identifiers.
+const MAX_DIGITS: usize = 24;
+
+pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
+    let bytes = scan.bytes;
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let b = bytes[pos];
+        let starts_number = b.is_ascii_digit() || (b == b'+' && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit));
+        if !starts_number || (pos > 0 && is_word_byte(bytes[pos - 1])) {
+            pos += 1;
+            continue;
+        }
+        let group = gather(bytes, pos);
+        pos = group.end.max(pos + 1);
+        // A number glued to letters ("1234AB", "v2") is not read here.
+        if group.end < bytes.len() && is_word_byte(bytes[group.end]) {
+            if let Some(postcode) = dutch_postcode(scan, &group) {
+                found.push(postcode);
+            }
+            continue;
+        }
+        if group.digits.len() > MAX_DIGITS {
+            continue;
+        }
+        if let Some(f) = classify(scan, &group) {
+            found.push(f);
+        }
+    }
+}
+
+fn gather(bytes: &[u8], start: usize) -> Group {
+    let plus = bytes[start] == b'+';
+    let mut pos = if plus { start + 1 } else { start };
+    let mut runs = Vec::new();
+    let mut digits = Vec::new();
+    let mut separator = None;
+    let mut mixed_separators = false;
+    loop {
+        let run_start = pos;
+        while pos < bytes.len() && bytes[pos].is_ascii_digit() {
+            if digits.len() <= MAX_DIGITS {
+                digits.push(bytes[pos]);
+            }
+            pos += 1;
+        }
+        runs.push((run_start, pos));
+        // A separator joins two runs only when a digit follows it directly.
+        let sep = bytes.get(pos).copied();
+        let joins = matches!(sep, Some(b' ' | b'-' | b'.' | b'/'))
+            && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit)
+            && runs.len() < 8;
+        if !joins {
+            break;
+        }
+        if separator.is_some_and(|s| Some(s) != sep) {
+            mixed_separators = true;
+        }
+        separator = separator.or(sep);
+        pos += 1;
+    }
+    Group {
+        start,
+        end: pos,
+        runs,
+        separator,
+        mixed_separators,
+        digits,
+        plus,
+    }
+}
+
+fn found(group: &Group, kind: EntityType, score: f32) -> Option<Found> {
+    Some(Found {
+        start: group.start,
+        end: group.end,
+        kind,
+        score,
+    })
+}
+
+fn classify(scan: &Scan, group: &Group) -> Option<Found> {
+    let lengths = group.run_lengths();
+    let digits = &group.digits;
+    let business = scan.cue_before(group.start, 40, |c| c == Cue::BusinessReference);
+
+    if group.separator == Some(b'.') && lengths.len() == 4 && !group.mixed_separators {
+        return ip_address(scan, group, &lengths);
+    }
+    if lengths.len() == 3 && !group.mixed_separators && matches!(group.separator, Some(b'-' | b'/' | b'.')) {
+        if let Some(date) = date_of_birth(scan, group, &lengths) {
+            return Some(date);
+        }
+    }
+    if scan.cue_before(group.start, 40, |c| c == Cue::IdDocument) && matches!(digits.len(), 9 | 10) && !group.plus {
+        return found(group, EntityType::IdDocument, 0.9);
+    }
+    if (13..=19).contains(&digits.len()) && !group.plus && luhn_valid(digits) && card_prefix_valid(digits) && !business {
+        return found(group, EntityType::CreditCard, 0.95);
+    }
+    if digits.len() == 9 && !group.plus && bsn_shape(&lengths) && bsn_valid(digits) {
+        if scan.cue_before(group.start, 50, |c| c == Cue::Bsn) {
+            return found(group, EntityType::Bsn, 0.95);
+        }
+        if !business && !scan.in_footer(group.start) {
+            return found(group, EntityType::Bsn, 0.6);
+        }
+        return None;
+    }
+    if lengths.len() == 1 && digits.len() == 5 {
+        return us_zip(scan, group);
+    }
+    if lengths == [4] {
+        return dutch_postcode(scan, group);
+    }
+    phone(scan, group)
+}
+
+/// BSNs are written whole or grouped 3-3-3, 4-2-3 or 2-3-4 (with dots, spaces or dashes).
+fn bsn_shape(lengths: &[usize]) -> bool {
+    matches!(lengths, [9] | [3, 3, 3] | [4, 2, 3] | [2, 3, 4])
+}
+
+fn ip_address(scan: &Scan, group: &Group, lengths: &[usize]) -> Option<Found> {
+    let octets_ok = lengths.iter().all(|&l| (1..=3).contains(&l))
+        && (0..4).all(|i| group.run_value(scan.bytes, i) <= 255);
+    if !octets_ok {
+        return None;
+    }
+    let version = scan.cue_before(group.start, 25, |c| c == Cue::Version)
+        || (group.start > 0 && matches!(scan.bytes[group.start - 1], b'v' | b'V'));
+    if version {
+        return None;
+    }
+    let cued = scan.cue_before(group.start, 40, |c| c == Cue::Ip);
+    found(group, EntityType::IpAddress, if cued { 0.9 } else { 0.45 })
+}
+
+fn date_of_birth(scan: &Scan, group: &Group, lengths: &[usize]) -> Option<Found> {
+    let value = |i| group.run_value(scan.bytes, i);
+    let valid = match lengths {
+        [1 | 2, 1 | 2, 4] => valid_date(value(0), value(1), value(2)),
+        [4, 1 | 2, 1 | 2] => valid_date(value(2), value(1), value(0)),
+        _ => false,
+    };
+    if !valid {
+        return None;
+    }
+    scan.cue_before(group.start, 40, |c| c == Cue::Birth)
+        .then(|| found(group, EntityType::DateOfBirth, 0.9))
+        .flatten()
+}
+
+fn us_zip(scan: &Scan, group: &Group) -> Option<Found> {
+    let bytes = scan.bytes;
+    let state = group.start.checked_sub(3).map(|s| &bytes[s..group.start - 1]);
+    let spaced = group.start >= 3 && bytes[group.start - 1] == b' ';
+    let is_state = state.is_some_and(|s| US_STATES.iter().any(|st| st.as_bytes() == s))
+        && (group.start < 4 || !is_word_byte(bytes[group.start - 4]));
+    (spaced && is_state && !scan.in_footer(group.start))
+        .then(|| found(group, EntityType::Postcode, 0.8))
+        .flatten()
+}
+
+/// `1234 AB` / `1234AB`: four digits (not starting with 0), two capitals (not SA, SD, SS).
+fn dutch_postcode(scan: &Scan, group: &Group) -> Option<Found> {
+    let bytes = scan.bytes;
+    if group.runs.len() != 1 || group.digits.len() != 4 || group.digits[0] == b'0' || group.plus {
+        return None;
+    }
+    let letters_at = if bytes.get(group.end) == Some(&b' ') { group.end + 1 } else { group.end };
+    let letters = bytes.get(letters_at..letters_at + 2)?;
+    let after = bytes.get(letters_at + 2).copied();
+    let shaped = letters.iter().all(u8::is_ascii_uppercase) && !after.is_some_and(is_word_byte);
+    let reserved = matches!(letters, b"SA" | b"SD" | b"SS");
+    (shaped && !reserved && !scan.in_footer(group.start)).then_some(Found {
+        start: group.start,
+        end: letters_at + 2,
+        kind: EntityType::Postcode,
+        score: 0.8,
+    })
+}
+
+fn phone(scan: &Scan, group: &Group) -> Option<Found> {
+    let digits = &group.digits;
+    let international = group.plus || digits.starts_with(b"00");
+    let plausible = if international { (10..=15).contains(&digits.len()) } else { digits.len() == 10 && digits[0] == b'0' };
+    if !plausible || scan.in_footer(group.start) {
+        return None;
+    }
+    let text = &scan.text[group.start..group.end];
+    let number = phonenumber::parse(Some(country::Id::NL), text).ok()?;
+    if !number.is_valid() {
+        return None;
+    }
+    let personal_cue = scan.cue_before(group.start, 40, |c| c == Cue::PersonalPhone);
+    match number.number_type(&DATABASE) {
+        Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => found(group, EntityType::Phone, 0.85),
+        Type::FixedLine if personal_cue => found(group, EntityType::Phone, 0.85),
+        Type::FixedLine => found(group, EntityType::Phone, 0.4),
+        _ => None,
+    }
+}

@@ -1,0 +1,74 @@
+//! Names of persons: a title followed by a name ("mevrouw De Vries", "Mr Smith"), or a known
+//! first name followed by a surname ("Anna van der Berg"). Greetings and signatures are
+//! left alone: the addressee and the writer are the correspondence, not its subject.
+
+use crate::lexicon::Cue;
+use crate::scan::{Scan, capitalised_word_at, skip_spaces};
+use crate::{EntityType, Found};
+
+const PARTICLES: &[&str] = &["van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "'t", "la", "le", "du", "da", "von"];
+
+/// After `pos`: optional particles and a capitalised surname; returns the end of the name.
+fn surname_after(bytes: &[u8], text: &str, pos: usize) -> Option<usize> {
+    let mut at = skip_spaces(bytes, pos);
+    if at == pos {
+        return None;
+    }
+    for _ in 0..3 {
+        let word_end = at + bytes[at..].iter().take_while(|b| b.is_ascii_alphabetic() || **b == b'\'').count();
+        let word = &text[at..word_end];
+        if PARTICLES.iter().any(|p| word.eq_ignore_ascii_case(p)) && word_end > at {
+            let next = skip_spaces(bytes, word_end);
+            if next == word_end {
+                return None;
+            }
+            at = next;
+        } else {
+            break;
+        }
+    }
+    capitalised_word_at(bytes, at)
+}
+
+fn excluded(scan: &Scan, pos: usize) -> bool {
+    scan.in_footer(pos) || scan.on_greeting_line(pos)
+}
+
+pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
+    let bytes = scan.bytes;
+    for (index, hit) in scan.hits.iter().enumerate() {
+        let name_end = match hit.cue {
+            Cue::Title => {
+                let after = if bytes.get(hit.end) == Some(&b'.') { hit.end + 1 } else { hit.end };
+                surname_after(bytes, scan.text, after).map(|end| {
+                    // "mevrouw Anna de Vries": a first name may stand between.
+                    surname_after(bytes, scan.text, end).filter(|_| is_first_name(scan, index + 1)).unwrap_or(end)
+                })
+            }
+            Cue::FirstName if bytes[hit.start].is_ascii_uppercase() => {
+                surname_after(bytes, scan.text, hit.end).filter(|&end| !is_lexicon_word(scan, hit.end, end))
+            }
+            _ => None,
+        };
+        let Some(end) = name_end else { continue };
+        if excluded(scan, hit.start) {
+            continue;
+        }
+        found.push(Found {
+            start: hit.start,
+            end,
+            kind: EntityType::Person,
+            score: if hit.cue == Cue::Title { 0.85 } else { 0.8 },
+        });
+    }
+}
+
+fn is_first_name(scan: &Scan, index: usize) -> bool {
+    scan.hits.get(index).is_some_and(|h| h.cue == Cue::FirstName)
+}
+
+/// A "surname" that is itself a lexicon word of another kind (a month, a street word, a
+/// greeting) is more likely ordinary text: "Jan Maart" is rare, "Emma Street" is a road.
+fn is_lexicon_word(scan: &Scan, from: usize, to: usize) -> bool {
+    scan.hits_in(from, to).iter().any(|h| !matches!(h.cue, Cue::FirstName))
+}

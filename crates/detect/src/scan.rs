@@ -1,0 +1,166 @@
+//! One pass over a message: where the lexicon's words are, where the signature and
+//! organisation footers are, and small helpers that recognizers share.
+
+use crate::lexicon::{Cue, lexicon};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub cue: Cue,
+}
+
+pub struct Scan<'a> {
+    pub text: &'a str,
+    pub bytes: &'a [u8],
+    /// Lexicon words at word boundaries, in text order.
+    pub hits: Vec<Hit>,
+    /// Byte ranges of signatures and organisation footers: contact data there belongs to the
+    /// organisation or the writer, not to the person the message is about.
+    footers: Vec<(usize, usize)>,
+}
+
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+impl<'a> Scan<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let lexicon = lexicon();
+        let mut hits = Vec::new();
+        for found in lexicon.automaton.find_iter(text) {
+            let cue = lexicon.cues[found.pattern().as_usize()];
+            let (start, end) = (found.start(), found.end());
+            let left_ok = start == 0 || !is_word_byte(bytes[start - 1]) || matches!(cue, Cue::StreetSuffix);
+            let last = bytes[end - 1];
+            let right_ok = end == bytes.len() || !is_word_byte(bytes[end]) || !is_word_byte(last);
+            if left_ok && right_ok {
+                hits.push(Hit { start, end, cue });
+            }
+        }
+        let mut scan = Self {
+            text,
+            bytes,
+            hits,
+            footers: Vec::new(),
+        };
+        scan.footers = scan.find_footers();
+        scan
+    }
+
+    pub fn line_start(&self, pos: usize) -> usize {
+        self.bytes[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+    }
+
+    pub fn line_end(&self, pos: usize) -> usize {
+        self.bytes[pos..].iter().position(|&b| b == b'\n').map_or(self.bytes.len(), |i| pos + i)
+    }
+
+    /// Whether only white space stands between the start of the line and `pos`.
+    pub fn starts_line(&self, pos: usize) -> bool {
+        self.bytes[self.line_start(pos)..pos].iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// The sentence around `pos`: between sentence ends or line breaks.
+    pub fn sentence(&self, pos: usize) -> (usize, usize) {
+        let is_end = |b: &u8| matches!(b, b'.' | b'!' | b'?' | b'\n');
+        let start = self.bytes[..pos].iter().rposition(is_end).map_or(0, |i| i + 1);
+        let end = self.bytes[pos..].iter().position(is_end).map_or(self.bytes.len(), |i| pos + i);
+        (start, end)
+    }
+
+    /// Hits that end within `window` bytes before `pos` (and after any earlier line).
+    pub fn cue_before(&self, pos: usize, window: usize, wanted: impl Fn(Cue) -> bool) -> bool {
+        let from = pos.saturating_sub(window);
+        let first = self.hits.partition_point(|h| h.end < from);
+        self.hits[first..]
+            .iter()
+            .take_while(|h| h.start < pos)
+            .any(|h| h.end <= pos && wanted(h.cue))
+    }
+
+    /// Hits inside `[start, end)`.
+    pub fn hits_in(&self, start: usize, end: usize) -> &[Hit] {
+        let first = self.hits.partition_point(|h| h.start < start);
+        let last = self.hits.partition_point(|h| h.start < end);
+        &self.hits[first..last]
+    }
+
+    pub fn in_footer(&self, pos: usize) -> bool {
+        self.footers.iter().any(|&(s, e)| pos >= s && pos < e)
+    }
+
+    /// Whether `pos` is on a greeting line ("Beste Jan,", "Dear Mrs Smith,").
+    pub fn on_greeting_line(&self, pos: usize) -> bool {
+        let start = self.line_start(pos);
+        self.hits_in(start, pos)
+            .first()
+            .is_some_and(|h| h.cue == Cue::Greeting && self.starts_line(h.start))
+    }
+
+    /// A signature runs from a sign-off at the start of a line for at most 8 lines, or
+    /// until quoted text begins; a line with organisation details (KvK, BTW) and the lines
+    /// around it are a footer too.
+    fn find_footers(&self) -> Vec<(usize, usize)> {
+        let mut footers = Vec::new();
+        for hit in &self.hits {
+            match hit.cue {
+                Cue::SignOff if self.starts_line(hit.start) => {
+                    let mut end = hit.start;
+                    for _ in 0..8 {
+                        if end >= self.bytes.len() {
+                            break;
+                        }
+                        let next = self.line_end(end);
+                        let line = &self.text[end..next];
+                        if line.trim_start().starts_with('>') || self.hits_in(end, next).iter().any(|h| h.cue == Cue::QuoteMarker) {
+                            break;
+                        }
+                        end = (next + 1).min(self.bytes.len());
+                    }
+                    footers.push((hit.start, end));
+                }
+                Cue::Organisation => {
+                    let mut start = self.line_start(hit.start);
+                    for _ in 0..2 {
+                        if start > 0 {
+                            start = self.line_start(start - 1);
+                        }
+                    }
+                    let mut end = self.line_end(hit.end);
+                    for _ in 0..2 {
+                        if end < self.bytes.len() {
+                            end = self.line_end(end + 1);
+                        }
+                    }
+                    footers.push((start, end));
+                }
+                _ => {}
+            }
+        }
+        footers
+    }
+}
+
+/// The capitalised word starting at `pos`, if there is one: its end.
+pub fn capitalised_word_at(bytes: &[u8], pos: usize) -> Option<usize> {
+    let first = *bytes.get(pos)?;
+    if !first.is_ascii_uppercase() {
+        return None;
+    }
+    let mut end = pos + 1;
+    while end < bytes.len() && (is_word_byte(bytes[end]) || (bytes[end] == b'-' && bytes.get(end + 1).is_some_and(|b| b.is_ascii_uppercase()))) {
+        end += 1;
+    }
+    let lower_after_first = bytes[pos + 1..end].iter().any(|b| b.is_ascii_lowercase() || *b >= 0x80);
+    (end - pos >= 2 && lower_after_first).then_some(end)
+}
+
+/// Skips spaces (not line breaks) from `pos`.
+pub fn skip_spaces(bytes: &[u8], mut pos: usize) -> usize {
+    while pos < bytes.len() && (bytes[pos] == b' ' || bytes[pos] == b'\t') {
+        pos += 1;
+    }
+    pos
+}
