@@ -35,15 +35,28 @@ pub fn luhn_valid(digits: &[u8]) -> bool {
 /// including the 2-series, Maestro, American Express, Discover, JCB, Diners).
 pub fn card_prefix_valid(digits: &[u8]) -> bool {
     let prefix = |n: usize| -> u32 {
-        std::str::from_utf8(&digits[..n.min(digits.len())]).ok().and_then(|s| s.parse().ok()).unwrap_or(0)
+        std::str::from_utf8(&digits[..n.min(digits.len())])
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
     };
     let len = digits.len();
     match digits[0] {
         b'4' => matches!(len, 13 | 16 | 19),
-        b'5' => (51..=55).contains(&prefix(2)) && len == 16 || matches!(prefix(2), 50 | 56..=58) && (12..=19).contains(&len),
+        b'5' => {
+            (51..=55).contains(&prefix(2)) && len == 16
+                || matches!(prefix(2), 50 | 56..=58) && (12..=19).contains(&len)
+        }
         b'2' => (2221..=2720).contains(&prefix(4)) && len == 16,
-        b'3' => matches!(prefix(2), 34 | 37) && len == 15 || (3528..=3589).contains(&prefix(4)) && len == 16 || matches!(prefix(2), 36 | 38) && len == 14,
-        b'6' => (prefix(4) == 6011 || prefix(2) == 65 || matches!(prefix(4), 6304 | 6759 | 6761..=6763)) && (12..=19).contains(&len),
+        b'3' => {
+            matches!(prefix(2), 34 | 37) && len == 15
+                || (3528..=3589).contains(&prefix(4)) && len == 16
+                || matches!(prefix(2), 36 | 38) && len == 14
+        }
+        b'6' => {
+            (prefix(4) == 6011 || prefix(2) == 65 || matches!(prefix(4), 6304 | 6759 | 6761..=6763))
+                && (12..=19).contains(&len)
+        }
         _ => false,
     }
 }
@@ -60,7 +73,13 @@ fn iban_length(country: &[u8]) -> Option<usize> {
         b"LU" => 20,
         b"AT" => 20,
         b"CH" | b"LI" => 21,
-        b"DK" | b"FI" | b"NO" => if country == b"NO" { 15 } else { 18 },
+        b"DK" | b"FI" | b"NO" => {
+            if country == b"NO" {
+                15
+            } else {
+                18
+            }
+        }
         b"IE" => 22,
         b"PL" => 28,
         b"PT" => 25,
@@ -86,7 +105,11 @@ pub fn iban_valid(iban: &[u8]) -> bool {
             b'A'..=b'Z' => u32::from(c - b'A') + 10,
             _ => return false,
         };
-        remainder = if value >= 10 { (remainder * 100 + value) % 97 } else { (remainder * 10 + value) % 97 };
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
     }
     remainder == 1
 }
@@ -112,9 +135,10 @@ pub fn valid_date(day: u32, month: u32, year: u32) -> bool {
 
 /// US state codes, for ZIP codes written after them ("CA 94105").
 pub const US_STATES: &[&str] = &[
-    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD",
-    "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC",
-    "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC",
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS",
+    "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY",
+    "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV",
+    "WI", "WY", "DC",
 ];
 
 #[cfg(test)]
@@ -132,8 +156,14 @@ mod tests {
     #[test]
     fn cards_need_luhn_and_a_network_prefix() {
         assert!(luhn_valid(b"4111111111111111") && card_prefix_valid(b"4111111111111111"));
-        assert!(luhn_valid(b"2221000000000009") && card_prefix_valid(b"2221000000000009"), "Mastercard 2-series");
-        assert!(luhn_valid(b"378282246310005") && card_prefix_valid(b"378282246310005"), "Amex");
+        assert!(
+            luhn_valid(b"2221000000000009") && card_prefix_valid(b"2221000000000009"),
+            "Mastercard 2-series"
+        );
+        assert!(
+            luhn_valid(b"378282246310005") && card_prefix_valid(b"378282246310005"),
+            "Amex"
+        );
         assert!(!luhn_valid(b"4111111111111112"));
         assert!(!card_prefix_valid(b"9111111111111111"));
     }

@@ -289,13 +289,56 @@ const WORDS: &[(&str, Cue)] = &[
 ];
 
 const MONTHS: &[(&str, u8)] = &[
-    ("januari", 1), ("februari", 2), ("maart", 3), ("april", 4), ("mei", 5), ("juni", 6),
-    ("juli", 7), ("augustus", 8), ("september", 9), ("oktober", 10), ("november", 11), ("december", 12),
-    ("january", 1), ("february", 2), ("march", 3), ("may", 5), ("june", 6), ("july", 7),
-    ("august", 8), ("october", 10),
-    ("jan", 1), ("feb", 2), ("mrt", 3), ("mar", 3), ("apr", 4), ("jun", 6), ("jul", 7),
-    ("aug", 8), ("sep", 9), ("sept", 9), ("okt", 10), ("oct", 10), ("nov", 11), ("dec", 12),
+    ("januari", 1),
+    ("februari", 2),
+    ("maart", 3),
+    ("april", 4),
+    ("mei", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("augustus", 8),
+    ("september", 9),
+    ("oktober", 10),
+    ("november", 11),
+    ("december", 12),
+    ("january", 1),
+    ("february", 2),
+    ("march", 3),
+    ("may", 5),
+    ("june", 6),
+    ("july", 7),
+    ("august", 8),
+    ("october", 10),
+    ("jan", 1),
+    ("feb", 2),
+    ("mrt", 3),
+    ("mar", 3),
+    ("apr", 4),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("sept", 9),
+    ("okt", 10),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
 ];
+
+/// Whether `word` is a known first name ("Jan" is also a month abbreviation, and the
+/// automaton reports each word once).
+pub fn is_first_name(word: &str) -> bool {
+    static NAMES: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            include_str!("lexicon/first_names.txt")
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .map(str::to_ascii_lowercase)
+                .collect()
+        })
+        .contains(&word.to_ascii_lowercase())
+}
 
 /// The shared lexicon, built on first use.
 pub fn lexicon() -> &'static Lexicon {
@@ -313,10 +356,16 @@ pub fn lexicon() -> &'static Lexicon {
         for (word, month) in MONTHS {
             add(word, Cue::Month(*month));
         }
-        for line in include_str!("lexicon/medical.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in include_str!("lexicon/medical.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             add(line, Cue::Medical);
         }
-        for line in include_str!("lexicon/first_names.txt").lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in include_str!("lexicon/first_names.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             add(line, Cue::FirstName);
         }
         let automaton = AhoCorasick::builder()

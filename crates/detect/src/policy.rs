@@ -76,7 +76,12 @@ pub struct Decision {
 impl Decision {
     /// Entity types found, for telling the sender why; never the values.
     pub fn reasons(&self) -> Vec<&'static str> {
-        let mut reasons: Vec<&'static str> = self.verdict.entity_types().into_iter().map(EntityType::as_str).collect();
+        let mut reasons: Vec<&'static str> = self
+            .verdict
+            .entity_types()
+            .into_iter()
+            .map(EntityType::as_str)
+            .collect();
         if self.organisation_rule_matched {
             reasons.push("ORGANISATION_RULE");
         }
@@ -86,9 +91,18 @@ impl Decision {
 
 impl OrganisationRules {
     /// `patterns` are regular expressions (linear-time engine: no catastrophic backtracking).
-    pub fn new(level: Level, internal_domains: Vec<String>, keywords: &[String], patterns: &[String]) -> Result<Self, RulesError> {
+    pub fn new(
+        level: Level,
+        internal_domains: Vec<String>,
+        keywords: &[String],
+        patterns: &[String],
+    ) -> Result<Self, RulesError> {
         let keywords = (!keywords.is_empty())
-            .then(|| AhoCorasick::builder().ascii_case_insensitive(true).build(keywords))
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(keywords)
+            })
             .transpose()
             .map_err(|e| RulesError::InvalidPattern(e.to_string()))?;
         let patterns = (!patterns.is_empty())
@@ -97,7 +111,10 @@ impl OrganisationRules {
             .map_err(|e| RulesError::InvalidPattern(e.to_string()))?;
         Ok(Self {
             level,
-            internal_domains: internal_domains.into_iter().map(|d| d.to_ascii_lowercase()).collect(),
+            internal_domains: internal_domains
+                .into_iter()
+                .map(|d| d.to_ascii_lowercase())
+                .collect(),
             keywords,
             patterns,
         })
@@ -105,7 +122,10 @@ impl OrganisationRules {
 
     /// Whether an address is outside the organisation.
     pub fn is_external(&self, address: &str) -> bool {
-        let domain = address.rsplit_once('@').map(|(_, d)| d.to_ascii_lowercase()).unwrap_or_default();
+        let domain = address
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_ascii_lowercase())
+            .unwrap_or_default();
         !self.internal_domains.iter().any(|d| *d == domain)
     }
 

@@ -32,7 +32,8 @@ impl<'a> Scan<'a> {
         for found in lexicon.automaton.find_iter(text) {
             let cue = lexicon.cues[found.pattern().as_usize()];
             let (start, end) = (found.start(), found.end());
-            let left_ok = start == 0 || !is_word_byte(bytes[start - 1]) || matches!(cue, Cue::StreetSuffix);
+            let left_ok =
+                start == 0 || !is_word_byte(bytes[start - 1]) || matches!(cue, Cue::StreetSuffix);
             let last = bytes[end - 1];
             let right_ok = end == bytes.len() || !is_word_byte(bytes[end]) || !is_word_byte(last);
             if left_ok && right_ok {
@@ -50,34 +51,56 @@ impl<'a> Scan<'a> {
     }
 
     pub fn line_start(&self, pos: usize) -> usize {
-        self.bytes[..pos].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1)
+        self.bytes[..pos]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1)
     }
 
     pub fn line_end(&self, pos: usize) -> usize {
-        self.bytes[pos..].iter().position(|&b| b == b'\n').map_or(self.bytes.len(), |i| pos + i)
+        self.bytes[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(self.bytes.len(), |i| pos + i)
     }
 
     /// Whether only white space stands between the start of the line and `pos`.
     pub fn starts_line(&self, pos: usize) -> bool {
-        self.bytes[self.line_start(pos)..pos].iter().all(u8::is_ascii_whitespace)
+        self.bytes[self.line_start(pos)..pos]
+            .iter()
+            .all(u8::is_ascii_whitespace)
     }
 
     /// The sentence around `pos`: between sentence ends or line breaks.
     pub fn sentence(&self, pos: usize) -> (usize, usize) {
         let is_end = |b: &u8| matches!(b, b'.' | b'!' | b'?' | b'\n');
-        let start = self.bytes[..pos].iter().rposition(is_end).map_or(0, |i| i + 1);
-        let end = self.bytes[pos..].iter().position(is_end).map_or(self.bytes.len(), |i| pos + i);
+        let start = self.bytes[..pos]
+            .iter()
+            .rposition(is_end)
+            .map_or(0, |i| i + 1);
+        let end = self.bytes[pos..]
+            .iter()
+            .position(is_end)
+            .map_or(self.bytes.len(), |i| pos + i);
         (start, end)
     }
 
-    /// Hits that end within `window` bytes before `pos` (and after any earlier line).
+    /// Whether a wanted hit ends within `window` bytes before `pos`, in the same sentence.
     pub fn cue_before(&self, pos: usize, window: usize, wanted: impl Fn(Cue) -> bool) -> bool {
         let from = pos.saturating_sub(window);
         let first = self.hits.partition_point(|h| h.end < from);
         self.hits[first..]
             .iter()
             .take_while(|h| h.start < pos)
-            .any(|h| h.end <= pos && wanted(h.cue))
+            .any(|h| h.end <= pos && wanted(h.cue) && !self.sentence_break(h.end, pos))
+    }
+
+    /// A sentence ends between `from` and `to`: ". ", "! ", "? " or an empty line.
+    fn sentence_break(&self, from: usize, to: usize) -> bool {
+        let between = &self.bytes[from..to];
+        between
+            .windows(2)
+            .any(|w| matches!(w, [b'.' | b'!' | b'?', b' ' | b'\n'] | [b'\n', b'\n']))
     }
 
     /// Hits inside `[start, end)`.
@@ -114,23 +137,31 @@ impl<'a> Scan<'a> {
                         }
                         let next = self.line_end(end);
                         let line = &self.text[end..next];
-                        if line.trim_start().starts_with('>') || self.hits_in(end, next).iter().any(|h| h.cue == Cue::QuoteMarker) {
+                        if line.trim_start().starts_with('>')
+                            || self
+                                .hits_in(end, next)
+                                .iter()
+                                .any(|h| h.cue == Cue::QuoteMarker)
+                        {
                             break;
                         }
                         end = (next + 1).min(self.bytes.len());
                     }
                     footers.push((hit.start, end));
                 }
-                Cue::Organisation => {
+                // Only a short line reads as a footer ("KvK 1234 | BTW NL…"); "inclusief btw"
+                // in running text does not.
+                Cue::Organisation if self.line_end(hit.end) - self.line_start(hit.start) <= 100 => {
                     let mut start = self.line_start(hit.start);
                     for _ in 0..2 {
-                        if start > 0 {
+                        if start > 0 && self.line_end(start - 1) - self.line_start(start - 1) <= 100
+                        {
                             start = self.line_start(start - 1);
                         }
                     }
                     let mut end = self.line_end(hit.end);
                     for _ in 0..2 {
-                        if end < self.bytes.len() {
+                        if end < self.bytes.len() && self.line_end(end + 1) - (end + 1) <= 100 {
                             end = self.line_end(end + 1);
                         }
                     }
@@ -150,10 +181,15 @@ pub fn capitalised_word_at(bytes: &[u8], pos: usize) -> Option<usize> {
         return None;
     }
     let mut end = pos + 1;
-    while end < bytes.len() && (is_word_byte(bytes[end]) || (bytes[end] == b'-' && bytes.get(end + 1).is_some_and(|b| b.is_ascii_uppercase()))) {
+    while end < bytes.len()
+        && (is_word_byte(bytes[end])
+            || (bytes[end] == b'-' && bytes.get(end + 1).is_some_and(|b| b.is_ascii_uppercase())))
+    {
         end += 1;
     }
-    let lower_after_first = bytes[pos + 1..end].iter().any(|b| b.is_ascii_lowercase() || *b >= 0x80);
+    let lower_after_first = bytes[pos + 1..end]
+        .iter()
+        .any(|b| b.is_ascii_lowercase() || *b >= 0x80);
     (end - pos >= 2 && lower_after_first).then_some(end)
 }
 

@@ -7,14 +7,22 @@ use crate::{EntityType, Found};
 
 /// A house number at `pos`: digits, then an optional letter or addition ("12", "12a", "12-3").
 fn house_number(bytes: &[u8], pos: usize) -> Option<usize> {
-    let digits = bytes[pos..].iter().take(6).take_while(|b| b.is_ascii_digit()).count();
+    let digits = bytes[pos..]
+        .iter()
+        .take(6)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     if digits == 0 || digits > 5 {
         return None;
     }
     let mut end = pos + digits;
-    if bytes.get(end).is_some_and(u8::is_ascii_alphabetic) && !bytes.get(end + 1).is_some_and(|b| is_word_byte(*b)) {
+    if bytes.get(end).is_some_and(u8::is_ascii_alphabetic)
+        && !bytes.get(end + 1).is_some_and(|b| is_word_byte(*b))
+    {
         end += 1;
-    } else if bytes.get(end) == Some(&b'-') && bytes.get(end + 1).is_some_and(u8::is_ascii_alphanumeric) {
+    } else if bytes.get(end) == Some(&b'-')
+        && bytes.get(end + 1).is_some_and(u8::is_ascii_alphanumeric)
+    {
         end += 2;
         while bytes.get(end).is_some_and(u8::is_ascii_digit) {
             end += 1;
@@ -82,7 +90,9 @@ fn english_street(bytes: &[u8], suffix_start: usize, suffix_end: usize) -> Optio
         }
         let word = &bytes[word_start..before];
         if word.first().is_some_and(u8::is_ascii_digit) {
-            return house_number(bytes, word_start).filter(|&e| e == before).map(|_| (word_start, suffix_end));
+            return house_number(bytes, word_start)
+                .filter(|&e| e == before)
+                .map(|_| (word_start, suffix_end));
         }
         if !word.first().is_some_and(u8::is_ascii_uppercase) {
             return None;

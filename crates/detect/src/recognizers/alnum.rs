@@ -41,7 +41,11 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
 fn iban(scan: &Scan, start: usize) -> Option<Found> {
     let bytes = scan.bytes;
     let head = bytes.get(start..start + 4)?;
-    if !(head[0].is_ascii_uppercase() && head[1].is_ascii_uppercase() && head[2].is_ascii_digit() && head[3].is_ascii_digit()) {
+    if !(head[0].is_ascii_uppercase()
+        && head[1].is_ascii_uppercase()
+        && head[2].is_ascii_digit()
+        && head[3].is_ascii_digit())
+    {
         return None;
     }
     // Gather up to 34 characters, allowing single spaces between groups.
@@ -54,7 +58,12 @@ fn iban(scan: &Scan, start: usize) -> Option<Found> {
             chars.push(b);
             ends.push(pos + 1);
             pos += 1;
-        } else if b == b' ' && bytes.get(pos + 1).is_some_and(|n| n.is_ascii_uppercase() || n.is_ascii_digit()) && chars.len() % 4 == 0 {
+        } else if b == b' '
+            && bytes
+                .get(pos + 1)
+                .is_some_and(|n| n.is_ascii_uppercase() || n.is_ascii_digit())
+            && chars.len() % 4 == 0
+        {
             pos += 1;
         } else {
             break;
@@ -66,7 +75,8 @@ fn iban(scan: &Scan, start: usize) -> Option<Found> {
             if end < bytes.len() && is_word_byte(bytes[end]) {
                 continue;
             }
-            let organisation = scan.in_footer(start) || scan.cue_before(start, 60, |c| c == Cue::Organisation);
+            let organisation =
+                scan.in_footer(start) || scan.cue_before(start, 60, |c| c == Cue::Organisation);
             return Some(Found {
                 start,
                 end,
@@ -82,18 +92,25 @@ fn iban(scan: &Scan, start: usize) -> Option<Found> {
 fn uk_postcode(scan: &Scan, start: usize, outward_end: usize) -> Option<Found> {
     let bytes = scan.bytes;
     let outward = &bytes[start..outward_end];
-    let letters = outward.iter().take_while(|b| b.is_ascii_uppercase()).count();
+    let letters = outward
+        .iter()
+        .take_while(|b| b.is_ascii_uppercase())
+        .count();
     let rest = &outward[letters..];
     let outward_ok = (1..=2).contains(&letters)
         && !rest.is_empty()
         && rest[0].is_ascii_digit()
         && rest.len() <= 2
-        && rest[1..].iter().all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
+        && rest[1..]
+            .iter()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase());
     if !outward_ok || bytes.get(outward_end) != Some(&b' ') {
         return None;
     }
     let inward = bytes.get(outward_end + 1..outward_end + 4)?;
-    let inward_ok = inward[0].is_ascii_digit() && inward[1].is_ascii_uppercase() && inward[2].is_ascii_uppercase();
+    let inward_ok = inward[0].is_ascii_digit()
+        && inward[1].is_ascii_uppercase()
+        && inward[2].is_ascii_uppercase();
     let end = outward_end + 4;
     if !inward_ok || bytes.get(end).is_some_and(|b| is_word_byte(*b)) || scan.in_footer(start) {
         return None;
@@ -119,8 +136,12 @@ fn document_number(scan: &Scan, start: usize, end: usize) -> Option<Found> {
         && token[2..8].iter().all(upper_or_digit)
         && token[8].is_ascii_digit()
         && !token.contains(&b'O');
-    let uk_licence = token.len() == 16 && token.iter().all(upper_or_digit) && token[5..11].iter().all(u8::is_ascii_digit);
-    let us_passport = token.len() == 9 && token[0].is_ascii_uppercase() && token[1..].iter().all(u8::is_ascii_digit);
+    let uk_licence = token.len() == 16
+        && token.iter().all(upper_or_digit)
+        && token[5..11].iter().all(u8::is_ascii_digit);
+    let us_passport = token.len() == 9
+        && token[0].is_ascii_uppercase()
+        && token[1..].iter().all(u8::is_ascii_digit);
     (dutch || uk_licence || us_passport).then_some(Found {
         start,
         end,

@@ -5,11 +5,54 @@ use crate::scan::Scan;
 use crate::{EntityType, Found};
 
 const ROLE_ADDRESSES: &[&str] = &[
-    "info", "support", "noreply", "no-reply", "donotreply", "sales", "contact", "admin", "helpdesk", "service",
-    "klantenservice", "customerservice", "administratie", "facturen", "facturatie", "invoice", "invoices", "billing",
-    "hr", "office", "postmaster", "webmaster", "secretariaat", "receptie", "team", "hello", "hallo", "marketing",
-    "privacy", "security", "abuse", "mail", "post", "planning", "zorg", "afspraken", "servicedesk", "finance",
-    "boekhouding", "vacatures", "jobs", "careers", "press", "pers", "communicatie", "news", "nieuwsbrief", "newsletter",
+    "info",
+    "support",
+    "noreply",
+    "no-reply",
+    "donotreply",
+    "sales",
+    "contact",
+    "admin",
+    "helpdesk",
+    "service",
+    "klantenservice",
+    "customerservice",
+    "administratie",
+    "facturen",
+    "facturatie",
+    "invoice",
+    "invoices",
+    "billing",
+    "hr",
+    "office",
+    "postmaster",
+    "webmaster",
+    "secretariaat",
+    "receptie",
+    "team",
+    "hello",
+    "hallo",
+    "marketing",
+    "privacy",
+    "security",
+    "abuse",
+    "mail",
+    "post",
+    "planning",
+    "zorg",
+    "afspraken",
+    "servicedesk",
+    "finance",
+    "boekhouding",
+    "vacatures",
+    "jobs",
+    "careers",
+    "press",
+    "pers",
+    "communicatie",
+    "news",
+    "nieuwsbrief",
+    "newsletter",
 ];
 
 fn is_local_byte(b: u8) -> bool {
@@ -40,15 +83,17 @@ pub(crate) fn find(scan: &Scan, internal_domains: &[String], found: &mut Vec<Fou
         }
         let local = &scan.text[start..at];
         let domain = &scan.text[at + 1..end];
-        let tld_ok = domain
-            .rsplit_once('.')
-            .is_some_and(|(name, tld)| !name.is_empty() && tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
+        let tld_ok = domain.rsplit_once('.').is_some_and(|(name, tld)| {
+            !name.is_empty() && tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic())
+        });
         if local.is_empty() || !tld_ok {
             continue;
         }
         last_end = end;
         let role = ROLE_ADDRESSES.iter().any(|r| local.eq_ignore_ascii_case(r));
-        let internal = internal_domains.iter().any(|d| domain.eq_ignore_ascii_case(d));
+        let internal = internal_domains
+            .iter()
+            .any(|d| domain.eq_ignore_ascii_case(d));
         if role || internal || scan.in_footer(start) {
             continue;
         }
@@ -62,5 +107,9 @@ pub(crate) fn find(scan: &Scan, internal_domains: &[String], found: &mut Vec<Fou
 }
 
 fn memchr_all(bytes: &[u8], needle: u8) -> impl Iterator<Item = usize> + '_ {
-    bytes.iter().enumerate().filter(move |(_, b)| **b == needle).map(|(i, _)| i)
+    bytes
+        .iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
 }

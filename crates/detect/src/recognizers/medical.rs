@@ -19,7 +19,9 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
         if sentence.iter().any(|h| h.cue == Cue::GeneralHealth) {
             continue;
         }
-        let tied = sentence.iter().any(|h| matches!(h.cue, Cue::HealthOfPerson | Cue::Title))
+        let tied = sentence
+            .iter()
+            .any(|h| matches!(h.cue, Cue::HealthOfPerson | Cue::Title))
             || names.iter().any(|&(s, _)| s >= start && s < end);
         if tied {
             medical.push(Found {

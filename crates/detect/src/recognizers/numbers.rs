@@ -27,7 +27,10 @@ impl Group {
 
     fn run_value(&self, bytes: &[u8], index: usize) -> u32 {
         let (s, e) = self.runs[index];
-        std::str::from_utf8(&bytes[s..e]).ok().and_then(|v| v.parse().ok()).unwrap_or(u32::MAX)
+        std::str::from_utf8(&bytes[s..e])
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(u32::MAX)
     }
 }
 
@@ -39,7 +42,8 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
     let mut pos = 0;
     while pos < bytes.len() {
         let b = bytes[pos];
-        let starts_number = b.is_ascii_digit() || (b == b'+' && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit));
+        let starts_number =
+            b.is_ascii_digit() || (b == b'+' && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit));
         if !starts_number || (pos > 0 && is_word_byte(bytes[pos - 1])) {
             pos += 1;
             continue;
@@ -120,15 +124,26 @@ fn classify(scan: &Scan, group: &Group) -> Option<Found> {
     if group.separator == Some(b'.') && lengths.len() == 4 && !group.mixed_separators {
         return ip_address(scan, group, &lengths);
     }
-    if lengths.len() == 3 && !group.mixed_separators && matches!(group.separator, Some(b'-' | b'/' | b'.')) {
+    if lengths.len() == 3
+        && !group.mixed_separators
+        && matches!(group.separator, Some(b'-' | b'/' | b'.'))
+    {
         if let Some(date) = date_of_birth(scan, group, &lengths) {
             return Some(date);
         }
     }
-    if scan.cue_before(group.start, 40, |c| c == Cue::IdDocument) && matches!(digits.len(), 9 | 10) && !group.plus {
+    if scan.cue_before(group.start, 40, |c| c == Cue::IdDocument)
+        && matches!(digits.len(), 9 | 10)
+        && !group.plus
+    {
         return found(group, EntityType::IdDocument, 0.9);
     }
-    if (13..=19).contains(&digits.len()) && !group.plus && luhn_valid(digits) && card_prefix_valid(digits) && !business {
+    if (13..=19).contains(&digits.len())
+        && !group.plus
+        && luhn_valid(digits)
+        && card_prefix_valid(digits)
+        && !business
+    {
         return found(group, EntityType::CreditCard, 0.95);
     }
     if digits.len() == 9 && !group.plus && bsn_shape(&lengths) && bsn_valid(digits) {
@@ -186,7 +201,10 @@ fn date_of_birth(scan: &Scan, group: &Group, lengths: &[usize]) -> Option<Found>
 
 fn us_zip(scan: &Scan, group: &Group) -> Option<Found> {
     let bytes = scan.bytes;
-    let state = group.start.checked_sub(3).map(|s| &bytes[s..group.start - 1]);
+    let state = group
+        .start
+        .checked_sub(3)
+        .map(|s| &bytes[s..group.start - 1]);
     let spaced = group.start >= 3 && bytes[group.start - 1] == b' ';
     let is_state = state.is_some_and(|s| US_STATES.iter().any(|st| st.as_bytes() == s))
         && (group.start < 4 || !is_word_byte(bytes[group.start - 4]));
@@ -201,7 +219,11 @@ fn dutch_postcode(scan: &Scan, group: &Group) -> Option<Found> {
     if group.runs.len() != 1 || group.digits.len() != 4 || group.digits[0] == b'0' || group.plus {
         return None;
     }
-    let letters_at = if bytes.get(group.end) == Some(&b' ') { group.end + 1 } else { group.end };
+    let letters_at = if bytes.get(group.end) == Some(&b' ') {
+        group.end + 1
+    } else {
+        group.end
+    };
     let letters = bytes.get(letters_at..letters_at + 2)?;
     let after = bytes.get(letters_at + 2).copied();
     let shaped = letters.iter().all(u8::is_ascii_uppercase) && !after.is_some_and(is_word_byte);
@@ -217,7 +239,11 @@ fn dutch_postcode(scan: &Scan, group: &Group) -> Option<Found> {
 fn phone(scan: &Scan, group: &Group) -> Option<Found> {
     let digits = &group.digits;
     let international = group.plus || digits.starts_with(b"00");
-    let plausible = if international { (10..=15).contains(&digits.len()) } else { digits.len() == 10 && digits[0] == b'0' };
+    let plausible = if international {
+        (10..=15).contains(&digits.len())
+    } else {
+        digits.len() == 10 && digits[0] == b'0'
+    };
     if !plausible || scan.in_footer(group.start) {
         return None;
     }
@@ -228,7 +254,9 @@ fn phone(scan: &Scan, group: &Group) -> Option<Found> {
     }
     let personal_cue = scan.cue_before(group.start, 40, |c| c == Cue::PersonalPhone);
     match number.number_type(&DATABASE) {
-        Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => found(group, EntityType::Phone, 0.85),
+        Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => {
+            found(group, EntityType::Phone, 0.85)
+        }
         Type::FixedLine if personal_cue => found(group, EntityType::Phone, 0.85),
         Type::FixedLine => found(group, EntityType::Phone, 0.4),
         _ => None,

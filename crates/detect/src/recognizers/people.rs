@@ -2,11 +2,14 @@
 //! first name followed by a surname ("Anna van der Berg"). Greetings and signatures are
 //! left alone: the addressee and the writer are the correspondence, not its subject.
 
-use crate::lexicon::Cue;
+use crate::lexicon::{Cue, is_first_name};
 use crate::scan::{Scan, capitalised_word_at, skip_spaces};
 use crate::{EntityType, Found};
 
-const PARTICLES: &[&str] = &["van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "'t", "la", "le", "du", "da", "von"];
+const PARTICLES: &[&str] = &[
+    "van", "de", "der", "den", "het", "ter", "ten", "te", "op", "in", "'t", "la", "le", "du", "da",
+    "von",
+];
 
 /// After `pos`: optional particles and a capitalised surname; returns the end of the name.
 fn surname_after(bytes: &[u8], text: &str, pos: usize) -> Option<usize> {
@@ -15,7 +18,11 @@ fn surname_after(bytes: &[u8], text: &str, pos: usize) -> Option<usize> {
         return None;
     }
     for _ in 0..3 {
-        let word_end = at + bytes[at..].iter().take_while(|b| b.is_ascii_alphabetic() || **b == b'\'').count();
+        let word_end = at
+            + bytes[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_alphabetic() || **b == b'\'')
+                .count();
         let word = &text[at..word_end];
         if PARTICLES.iter().any(|p| word.eq_ignore_ascii_case(p)) && word_end > at {
             let next = skip_spaces(bytes, word_end);
@@ -39,14 +46,24 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
     for (index, hit) in scan.hits.iter().enumerate() {
         let name_end = match hit.cue {
             Cue::Title => {
-                let after = if bytes.get(hit.end) == Some(&b'.') { hit.end + 1 } else { hit.end };
+                let after = if bytes.get(hit.end) == Some(&b'.') {
+                    hit.end + 1
+                } else {
+                    hit.end
+                };
                 surname_after(bytes, scan.text, after).map(|end| {
                     // "mevrouw Anna de Vries": a first name may stand between.
-                    surname_after(bytes, scan.text, end).filter(|_| is_first_name(scan, index + 1)).unwrap_or(end)
+                    surname_after(bytes, scan.text, end)
+                        .filter(|_| next_is_first_name(scan, index + 1))
+                        .unwrap_or(end)
                 })
             }
-            Cue::FirstName if bytes[hit.start].is_ascii_uppercase() => {
-                surname_after(bytes, scan.text, hit.end).filter(|&end| !is_lexicon_word(scan, hit.end, end))
+            Cue::FirstName | Cue::Month(_)
+                if bytes[hit.start].is_ascii_uppercase()
+                    && is_first_name(&scan.text[hit.start..hit.end]) =>
+            {
+                surname_after(bytes, scan.text, hit.end)
+                    .filter(|&end| !is_lexicon_word(scan, hit.end, end))
             }
             _ => None,
         };
@@ -63,12 +80,20 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
     }
 }
 
-fn is_first_name(scan: &Scan, index: usize) -> bool {
-    scan.hits.get(index).is_some_and(|h| h.cue == Cue::FirstName)
+fn next_is_first_name(scan: &Scan, index: usize) -> bool {
+    scan.hits
+        .get(index)
+        .is_some_and(|h| h.cue == Cue::FirstName)
 }
 
-/// A "surname" that is itself a lexicon word of another kind (a month, a street word, a
-/// greeting) is more likely ordinary text: "Jan Maart" is rare, "Emma Street" is a road.
+/// A "surname" that is itself a word of another kind (a month, an English street word, a
+/// greeting) is more likely ordinary text: "Emma Street" is a road. Dutch street endings
+/// are common surnames ("Van Dijk", "Ten Hof") and do not count.
 fn is_lexicon_word(scan: &Scan, from: usize, to: usize) -> bool {
-    scan.hits_in(from, to).iter().any(|h| !matches!(h.cue, Cue::FirstName))
+    scan.hits_in(from, to).iter().any(|h| {
+        !matches!(
+            h.cue,
+            Cue::FirstName | Cue::StreetSuffix | Cue::HealthOfPerson
+        )
+    })
 }

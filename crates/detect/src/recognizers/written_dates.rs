@@ -7,11 +7,18 @@ use crate::scan::{Scan, skip_spaces};
 use crate::{EntityType, Found};
 
 fn number_at(bytes: &[u8], pos: usize, max_len: usize) -> Option<(u32, usize)> {
-    let len = bytes[pos.min(bytes.len())..].iter().take(max_len + 1).take_while(|b| b.is_ascii_digit()).count();
+    let len = bytes[pos.min(bytes.len())..]
+        .iter()
+        .take(max_len + 1)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
     if len == 0 || len > max_len {
         return None;
     }
-    let value = std::str::from_utf8(&bytes[pos..pos + len]).ok()?.parse().ok()?;
+    let value = std::str::from_utf8(&bytes[pos..pos + len])
+        .ok()?
+        .parse()
+        .ok()?;
     Some((value, pos + len))
 }
 
@@ -25,10 +32,19 @@ fn day_before(bytes: &[u8], end: usize) -> Option<(u32, usize)> {
     while pos > 0 && bytes[pos - 1].is_ascii_digit() && digits_end - pos < 3 {
         pos -= 1;
     }
-    if pos == digits_end || digits_end - pos > 2 || (pos > 0 && bytes[pos - 1].is_ascii_alphanumeric()) {
+    if pos == digits_end
+        || digits_end - pos > 2
+        || (pos > 0 && bytes[pos - 1].is_ascii_alphanumeric())
+    {
         return None;
     }
-    Some((std::str::from_utf8(&bytes[pos..digits_end]).ok()?.parse().ok()?, pos))
+    Some((
+        std::str::from_utf8(&bytes[pos..digits_end])
+            .ok()?
+            .parse()
+            .ok()?,
+        pos,
+    ))
 }
 
 pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
@@ -39,7 +55,8 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
         let dutch = day_before(bytes, hit.start).and_then(|(day, start)| {
             let year_at = skip_spaces(bytes, hit.end);
             let (year, end) = number_at(bytes, year_at, 4)?;
-            (year_at > hit.end && end - year_at == 4 && valid_date(day, u32::from(month), year)).then_some((start, end))
+            (year_at > hit.end && end - year_at == 4 && valid_date(day, u32::from(month), year))
+                .then_some((start, end))
         });
         // "March 3, 1985"
         let english = || {
@@ -51,9 +68,12 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
             }
             let year_at = skip_spaces(bytes, year_at);
             let (year, end) = number_at(bytes, year_at, 4)?;
-            (day_at > hit.end && end - year_at == 4 && valid_date(day, u32::from(month), year)).then_some((hit.start, end))
+            (day_at > hit.end && end - year_at == 4 && valid_date(day, u32::from(month), year))
+                .then_some((hit.start, end))
         };
-        let Some((start, end)) = dutch.or_else(english) else { continue };
+        let Some((start, end)) = dutch.or_else(english) else {
+            continue;
+        };
         if scan.cue_before(start, 40, |c| c == Cue::Birth) {
             found.push(Found {
                 start,
