@@ -45,6 +45,8 @@ pub enum Cue {
     Month(u8),
     /// "wonend", "woonachtig", "lives at", "address": an address follows.
     AddressCue,
+    /// "ons kantoor", "our office", "bezoekadres": the organisation's own contact details.
+    OrganisationContact,
 }
 
 pub struct Lexicon {
@@ -77,7 +79,6 @@ const WORDS: &[(&str, Cue)] = &[
     ("haar telefoonnummer", Cue::PersonalPhone),
     ("bel me", Cue::PersonalPhone),
     ("bel mij", Cue::PersonalPhone),
-    ("bereikbaar op", Cue::PersonalPhone),
     ("privénummer", Cue::PersonalPhone),
     ("thuisnummer", Cue::PersonalPhone),
     ("my number", Cue::PersonalPhone),
@@ -144,6 +145,10 @@ const WORDS: &[(&str, Cue)] = &[
     ("build", Cue::Version),
     ("update", Cue::Version),
     ("firmware", Cue::Version),
+    ("hij", Cue::HealthOfPerson),
+    ("zij", Cue::HealthOfPerson),
+    ("he", Cue::HealthOfPerson),
+    ("she", Cue::HealthOfPerson),
     ("mijn", Cue::HealthOfPerson),
     ("zijn", Cue::HealthOfPerson),
     ("haar", Cue::HealthOfPerson),
@@ -195,6 +200,8 @@ const WORDS: &[(&str, Cue)] = &[
     ("awareness", Cue::GeneralHealth),
     ("leaflet", Cue::GeneralHealth),
     ("lecture", Cue::GeneralHealth),
+    ("talk", Cue::GeneralHealth),
+    ("presentatie", Cue::GeneralHealth),
     ("workshop", Cue::GeneralHealth),
     ("training", Cue::GeneralHealth),
     ("cursus", Cue::GeneralHealth),
@@ -286,6 +293,20 @@ const WORDS: &[(&str, Cue)] = &[
     ("living at", Cue::AddressCue),
     ("address", Cue::AddressCue),
     ("home address", Cue::AddressCue),
+    ("ons kantoor", Cue::OrganisationContact),
+    ("ons adres", Cue::OrganisationContact),
+    ("onze vestiging", Cue::OrganisationContact),
+    ("bezoekadres", Cue::OrganisationContact),
+    ("postadres", Cue::OrganisationContact),
+    ("our office", Cue::OrganisationContact),
+    ("our offices", Cue::OrganisationContact),
+    ("our address", Cue::OrganisationContact),
+    ("our new address", Cue::OrganisationContact),
+    ("our phone number", Cue::OrganisationContact),
+    ("ons telefoonnummer", Cue::OrganisationContact),
+    ("huisarts", Cue::OrganisationContact),
+    ("praktijk", Cue::OrganisationContact),
+    ("apotheek", Cue::OrganisationContact),
 ];
 
 const MONTHS: &[(&str, u8)] = &[

@@ -95,6 +95,23 @@ impl<'a> Scan<'a> {
             .any(|h| h.end <= pos && wanted(h.cue) && !self.sentence_break(h.end, pos))
     }
 
+    /// Whether a wanted hit ends within `window` bytes before `pos` in the same paragraph
+    /// (no empty line between): documents are often named a sentence before their number.
+    pub fn cue_in_paragraph_before(&self, pos: usize, window: usize, wanted: impl Fn(Cue) -> bool) -> bool {
+        let from = pos.saturating_sub(window);
+        let first = self.hits.partition_point(|h| h.end < from);
+        self.hits[first..]
+            .iter()
+            .take_while(|h| h.start < pos)
+            .any(|h| h.end <= pos && wanted(h.cue) && !self.bytes[h.end..pos].windows(2).any(|w| w == b"\n\n"))
+    }
+
+    /// Whether the sentence around `pos` speaks of the organisation's own contact details.
+    pub fn organisation_contact(&self, pos: usize) -> bool {
+        let (start, end) = self.sentence(pos);
+        self.hits_in(start, end).iter().any(|h| h.cue == Cue::OrganisationContact)
+    }
+
     /// A sentence ends between `from` and `to`: ". ", "! ", "? " or an empty line.
     fn sentence_break(&self, from: usize, to: usize) -> bool {
         let between = &self.bytes[from..to];
@@ -110,8 +127,9 @@ impl<'a> Scan<'a> {
         &self.hits[first..last]
     }
 
+    /// In a signature or footer, or in a sentence about the organisation's own contact details.
     pub fn in_footer(&self, pos: usize) -> bool {
-        self.footers.iter().any(|&(s, e)| pos >= s && pos < e)
+        self.footers.iter().any(|&(s, e)| pos >= s && pos < e) || self.organisation_contact(pos)
     }
 
     /// Whether `pos` is on a greeting line ("Beste Jan,", "Dear Mrs Smith,").

@@ -132,11 +132,14 @@ fn classify(scan: &Scan, group: &Group) -> Option<Found> {
             return Some(date);
         }
     }
-    if scan.cue_before(group.start, 40, |c| c == Cue::IdDocument)
+    if scan.cue_in_paragraph_before(group.start, 80, |c| c == Cue::IdDocument)
         && matches!(digits.len(), 9 | 10)
         && !group.plus
     {
-        return found(group, EntityType::IdDocument, 0.9);
+        // A mobile number stays a phone number, even right after a passport.
+        return phone(scan, group)
+            .filter(|f| f.score >= crate::THRESHOLD)
+            .or_else(|| found(group, EntityType::IdDocument, 0.9));
     }
     if (13..=19).contains(&digits.len())
         && !group.plus
