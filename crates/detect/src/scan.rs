@@ -18,7 +18,17 @@ pub struct Scan<'a> {
     /// Byte ranges of signatures and organisation footers: contact data there belongs to the
     /// organisation or the writer, not to the person the message is about.
     footers: Vec<(usize, usize)>,
+    /// Positions of line breaks and of sentence ends, found once so that every lookup is a
+    /// binary search and long inputs stay linear.
+    newlines: Vec<usize>,
+    sentence_ends: Vec<usize>,
+    /// Where the organisation's own contact details are spoken of.
+    organisation_contacts: Vec<usize>,
 }
+
+/// Sentences and footers are looked at no further than this from a position: a message
+/// without full stops must not make every lookup scan all of it.
+const REACH: usize = 400;
 
 pub fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
@@ -40,49 +50,48 @@ impl<'a> Scan<'a> {
                 hits.push(Hit { start, end, cue });
             }
         }
+        let newlines = memchr::memchr_iter(b'\n', bytes).collect();
+        let mut sentence_ends: Vec<usize> = memchr::memchr3_iter(b'.', b'!', b'?', bytes)
+            .chain(memchr::memchr_iter(b'\n', bytes))
+            .collect();
+        sentence_ends.sort_unstable();
+        let organisation_contacts = hits.iter().filter(|h| h.cue == Cue::OrganisationContact).map(|h| h.start).collect();
         let mut scan = Self {
             text,
             bytes,
             hits,
             footers: Vec::new(),
+            newlines,
+            sentence_ends,
+            organisation_contacts,
         };
         scan.footers = scan.find_footers();
         scan
     }
 
     pub fn line_start(&self, pos: usize) -> usize {
-        self.bytes[..pos]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1)
+        let index = self.newlines.partition_point(|&n| n < pos);
+        if index == 0 { 0 } else { self.newlines[index - 1] + 1 }
     }
 
     pub fn line_end(&self, pos: usize) -> usize {
-        self.bytes[pos..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(self.bytes.len(), |i| pos + i)
+        let index = self.newlines.partition_point(|&n| n < pos);
+        self.newlines.get(index).copied().unwrap_or(self.bytes.len())
     }
 
     /// Whether only white space stands between the start of the line and `pos`.
     pub fn starts_line(&self, pos: usize) -> bool {
-        self.bytes[self.line_start(pos)..pos]
-            .iter()
-            .all(u8::is_ascii_whitespace)
+        let start = self.line_start(pos).max(pos.saturating_sub(REACH));
+        pos - start < REACH && self.bytes[start..pos].iter().all(u8::is_ascii_whitespace)
     }
 
-    /// The sentence around `pos`: between sentence ends or line breaks.
+    /// The sentence around `pos`: between sentence ends or line breaks, at most [`REACH`]
+    /// bytes either way.
     pub fn sentence(&self, pos: usize) -> (usize, usize) {
-        let is_end = |b: &u8| matches!(b, b'.' | b'!' | b'?' | b'\n');
-        let start = self.bytes[..pos]
-            .iter()
-            .rposition(is_end)
-            .map_or(0, |i| i + 1);
-        let end = self.bytes[pos..]
-            .iter()
-            .position(is_end)
-            .map_or(self.bytes.len(), |i| pos + i);
-        (start, end)
+        let index = self.sentence_ends.partition_point(|&n| n < pos);
+        let start = if index == 0 { 0 } else { self.sentence_ends[index - 1] + 1 };
+        let end = self.sentence_ends.get(index).copied().unwrap_or(self.bytes.len());
+        (start.max(pos.saturating_sub(REACH)), end.min(pos + REACH).min(self.bytes.len()))
     }
 
     /// Whether a wanted hit ends within `window` bytes before `pos`, in the same sentence.
@@ -108,8 +117,12 @@ impl<'a> Scan<'a> {
 
     /// Whether the sentence around `pos` speaks of the organisation's own contact details.
     pub fn organisation_contact(&self, pos: usize) -> bool {
+        if self.organisation_contacts.is_empty() {
+            return false;
+        }
         let (start, end) = self.sentence(pos);
-        self.hits_in(start, end).iter().any(|h| h.cue == Cue::OrganisationContact)
+        let first = self.organisation_contacts.partition_point(|&p| p < start);
+        self.organisation_contacts.get(first).is_some_and(|&p| p < end)
     }
 
     /// A sentence ends between `from` and `to`: ". ", "! ", "? " or an empty line.
@@ -129,6 +142,7 @@ impl<'a> Scan<'a> {
 
     /// In a signature or footer, or in a sentence about the organisation's own contact details.
     pub fn in_footer(&self, pos: usize) -> bool {
+        // Footers are few (one per sign-off or organisation line), so a scan is cheap.
         self.footers.iter().any(|&(s, e)| pos >= s && pos < e) || self.organisation_contact(pos)
     }
 

@@ -57,9 +57,13 @@ fn dutch_street(bytes: &[u8], suffix_start: usize, suffix_end: usize) -> Option<
     if suffix_end < bytes.len() && is_word_byte(bytes[suffix_end]) {
         return None;
     }
+    // Street names are short; a walk back is bounded so long words cannot cost quadratic time.
     let mut start = suffix_start;
-    while start > 0 && (is_word_byte(bytes[start - 1]) || bytes[start - 1] == b'-') {
+    while start > 0 && suffix_start - start < 40 && (is_word_byte(bytes[start - 1]) || bytes[start - 1] == b'-') {
         start -= 1;
+    }
+    if start > 0 && is_word_byte(bytes[start - 1]) {
+        return None;
     }
     // Multi-word names ("Burgemeester de Withstraat") are caught from their last word.
     if !bytes[start].is_ascii_uppercase() || start == suffix_start {
@@ -85,7 +89,7 @@ fn english_street(bytes: &[u8], suffix_start: usize, suffix_end: usize) -> Optio
             return None;
         }
         let mut word_start = before;
-        while word_start > 0 && is_word_byte(bytes[word_start - 1]) {
+        while word_start > 0 && before - word_start < 40 && is_word_byte(bytes[word_start - 1]) {
             word_start -= 1;
         }
         let word = &bytes[word_start..before];

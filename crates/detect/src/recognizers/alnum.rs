@@ -126,10 +126,10 @@ fn uk_postcode(scan: &Scan, start: usize, outward_end: usize) -> Option<Found> {
 /// After "paspoort", "ID card", "driving licence": Dutch documents (2 letters, 6 letters or
 /// digits, 1 digit), UK driving licences (16 characters), US passports (letter + 8 digits).
 fn document_number(scan: &Scan, start: usize, end: usize) -> Option<Found> {
-    if !scan.cue_before(start, 40, |c| c == Cue::IdDocument) {
+    let token = &scan.bytes[start..end];
+    if !matches!(token.len(), 9 | 16) || !scan.cue_before(start, 40, |c| c == Cue::IdDocument) {
         return None;
     }
-    let token = &scan.bytes[start..end];
     let upper_or_digit = |b: &u8| b.is_ascii_uppercase() || b.is_ascii_digit();
     let dutch = token.len() == 9
         && token[..2].iter().all(u8::is_ascii_uppercase)

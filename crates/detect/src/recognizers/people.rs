@@ -60,7 +60,7 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
             }
             Cue::FirstName | Cue::Month(_)
                 if bytes[hit.start].is_ascii_uppercase()
-                    && is_first_name(&scan.text[hit.start..hit.end]) =>
+                    && (hit.cue == Cue::FirstName || is_first_name(&scan.text[hit.start..hit.end])) =>
             {
                 surname_after(bytes, scan.text, hit.end)
                     .filter(|&end| !is_lexicon_word(scan, hit.end, end))
@@ -93,7 +93,7 @@ fn is_lexicon_word(scan: &Scan, from: usize, to: usize) -> bool {
     scan.hits_in(from, to).iter().any(|h| {
         !matches!(
             h.cue,
-            Cue::FirstName | Cue::StreetSuffix | Cue::HealthOfPerson
+            Cue::FirstName | Cue::StreetSuffix
         )
     })
 }
