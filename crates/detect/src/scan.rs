@@ -65,7 +65,7 @@ impl<'a> Scan<'a> {
             sentence_ends,
             organisation_contacts,
         };
-        scan.footers = scan.find_footers();
+        scan.footers = merge(scan.find_footers());
         scan
     }
 
@@ -142,8 +142,9 @@ impl<'a> Scan<'a> {
 
     /// In a signature or footer, or in a sentence about the organisation's own contact details.
     pub fn in_footer(&self, pos: usize) -> bool {
-        // Footers are few (one per sign-off or organisation line), so a scan is cheap.
-        self.footers.iter().any(|&(s, e)| pos >= s && pos < e) || self.organisation_contact(pos)
+        let index = self.footers.partition_point(|&(start, _)| start <= pos);
+        let inside = index > 0 && pos < self.footers[index - 1].1;
+        inside || self.organisation_contact(pos)
     }
 
     /// Whether `pos` is on a greeting line ("Beste Jan,", "Dear Mrs Smith,").
@@ -204,6 +205,19 @@ impl<'a> Scan<'a> {
         }
         footers
     }
+}
+
+/// Sorted, non-overlapping ranges, so a position is looked up by binary search.
+fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// The capitalised word starting at `pos`, if there is one: its end.

@@ -117,9 +117,13 @@ fn found(group: &Group, kind: EntityType, score: f32) -> Option<Found> {
 }
 
 fn classify(scan: &Scan, group: &Group) -> Option<Found> {
-    let lengths = group.run_lengths();
     let digits = &group.digits;
-    let business = scan.cue_before(group.start, 40, |c| c == Cue::BusinessReference);
+    // Most numbers in mail are times, amounts and years: nothing to look at.
+    if group.runs.len() == 1 && digits.len() < 4 {
+        return None;
+    }
+    let lengths = group.run_lengths();
+    let business = || scan.cue_before(group.start, 40, |c| c == Cue::BusinessReference);
 
     if group.separator == Some(b'.') && lengths.len() == 4 && !group.mixed_separators {
         return ip_address(scan, group, &lengths);
@@ -132,9 +136,9 @@ fn classify(scan: &Scan, group: &Group) -> Option<Found> {
             return Some(date);
         }
     }
-    if scan.cue_in_paragraph_before(group.start, 80, |c| c == Cue::IdDocument)
-        && matches!(digits.len(), 9 | 10)
+    if matches!(digits.len(), 9 | 10)
         && !group.plus
+        && scan.cue_in_paragraph_before(group.start, 80, |c| c == Cue::IdDocument)
     {
         // A mobile number stays a phone number, even right after a passport.
         return phone(scan, group)
@@ -145,7 +149,7 @@ fn classify(scan: &Scan, group: &Group) -> Option<Found> {
         && !group.plus
         && luhn_valid(digits)
         && card_prefix_valid(digits)
-        && !business
+        && !business()
     {
         return found(group, EntityType::CreditCard, 0.95);
     }
@@ -153,7 +157,7 @@ fn classify(scan: &Scan, group: &Group) -> Option<Found> {
         if scan.cue_before(group.start, 50, |c| c == Cue::Bsn) {
             return found(group, EntityType::Bsn, 0.95);
         }
-        if !business && !scan.in_footer(group.start) {
+        if !business() && !scan.in_footer(group.start) {
             return found(group, EntityType::Bsn, 0.6);
         }
         return None;
