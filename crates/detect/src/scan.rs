@@ -24,6 +24,8 @@ pub struct Scan<'a> {
     sentence_ends: Vec<usize>,
     /// Where the organisation's own contact details are spoken of.
     organisation_contacts: Vec<usize>,
+    /// Lines that open with a greeting ("Beste Jan,"), as byte ranges.
+    greetings: Vec<(usize, usize)>,
 }
 
 /// Sentences and footers are looked at no further than this from a position: a message
@@ -64,7 +66,14 @@ impl<'a> Scan<'a> {
             newlines,
             sentence_ends,
             organisation_contacts,
+            greetings: Vec::new(),
         };
+        scan.greetings = scan
+            .hits
+            .iter()
+            .filter(|h| h.cue == Cue::Greeting && scan.starts_line(h.start))
+            .map(|h| (h.start, scan.line_end(h.start)))
+            .collect();
         scan.footers = merge(scan.find_footers());
         scan
     }
@@ -149,10 +158,8 @@ impl<'a> Scan<'a> {
 
     /// Whether `pos` is on a greeting line ("Beste Jan,", "Dear Mrs Smith,").
     pub fn on_greeting_line(&self, pos: usize) -> bool {
-        let start = self.line_start(pos);
-        self.hits_in(start, pos)
-            .first()
-            .is_some_and(|h| h.cue == Cue::Greeting && self.starts_line(h.start))
+        let index = self.greetings.partition_point(|&(start, _)| start <= pos);
+        index > 0 && pos < self.greetings[index - 1].1
     }
 
     /// A signature runs from a sign-off at the start of a line for at most 8 lines, or

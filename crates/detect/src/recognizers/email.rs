@@ -113,11 +113,11 @@ pub(crate) fn find(scan: &Scan, internal_domains: &[String], found: &mut Vec<Fou
             continue;
         }
         last_end = end;
-        let role = ROLE_ADDRESSES.iter().any(|r| local.eq_ignore_ascii_case(r));
-        let internal = internal_domains
-            .iter()
-            .any(|d| domain.eq_ignore_ascii_case(d));
-        if role || internal || scan.in_footer(start) {
+        // Cheapest first: most addresses in mail stand in signatures.
+        if scan.in_footer(start)
+            || internal_domains.iter().any(|d| domain.eq_ignore_ascii_case(d))
+            || ROLE_ADDRESSES.iter().any(|r| local.eq_ignore_ascii_case(r))
+        {
             continue;
         }
         found.push(Found {
