@@ -59,7 +59,7 @@ pub struct Span {
     pub end: usize,
     #[serde(rename = "type")]
     pub kind: EntityType,
-    pub score: f32,
+    pub score: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -79,7 +79,7 @@ impl Verdict {
 }
 
 /// Spans at or above this score count.
-pub const THRESHOLD: f32 = 0.5;
+pub const THRESHOLD: f64 = 0.5;
 
 /// A span in byte offsets, as recognizers produce them.
 #[derive(Debug, Clone, Copy)]
@@ -87,7 +87,7 @@ pub(crate) struct Found {
     pub start: usize,
     pub end: usize,
     pub kind: EntityType,
-    pub score: f32,
+    pub score: f64,
 }
 
 /// Finds personal data in `text`. Runs in time linear in the length of the text.

@@ -2,6 +2,7 @@
 //! The `zegel` binary and the integration tests both start the server through [`start`].
 
 pub mod config;
+pub mod detect_cli;
 mod keys;
 
 use std::net::SocketAddr;

@@ -30,6 +30,12 @@ enum Command {
     /// Set up organisations, users and API tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Find personal data in text from stdin (no configuration needed).
+    Detect {
+        /// Read `{"id","text"}` lines and write one verdict line each.
+        #[arg(long)]
+        jsonl: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -79,6 +85,15 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    if let Command::Detect { jsonl } = cli.command {
+        return match zegel_server::detect_cli::run(jsonl) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("zegel detect: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::load() {
         Ok(config) => config,
         Err(problems) => {
@@ -123,6 +138,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let _ = stop.send(true);
             worker.await?;
         }
+        Command::Detect { .. } => unreachable!("handled before the configuration is read"),
         Command::Migrate => {
             zegel_store::connect(&config.database_url).await?;
             println!("database is up to date");

@@ -166,3 +166,39 @@ async fn a_fresh_machine_serves_with_sqlite_and_the_dev_outbox() {
     let data = dir.path().join("data");
     assert!(data.join("zegel.db").exists() && data.join("keys").exists());
 }
+
+#[test]
+fn detect_reads_jsonl_and_answers_line_by_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = zegel(dir.path(), &["detect", "--jsonl"], &[])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = concat!(
+        "{\"id\": 1, \"text\": \"Cliënt – BSN 111222333, geboren 12-03-1985.\"}\n",
+        "broken\n",
+        "{\"id\": \"two\", \"text\": \"Uw ordernummer is 123456782.\"}\n"
+    );
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["id"], 1);
+    assert_eq!(lines[0]["contains_personal_data"], true);
+    assert_eq!(
+        lines[0]["spans"],
+        serde_json::json!([
+            {"start": 13, "end": 22, "type": "BSN", "score": 0.95},
+            {"start": 32, "end": 42, "type": "DATE_OF_BIRTH", "score": 0.9}
+        ])
+    );
+    assert!(lines[1]["error"].as_str().unwrap().contains("not a"));
+    assert_eq!(lines[2], serde_json::json!({"id": "two", "contains_personal_data": false, "spans": []}));
+}

@@ -107,7 +107,7 @@ fn gather(bytes: &[u8], start: usize) -> Group {
     }
 }
 
-fn found(group: &Group, kind: EntityType, score: f32) -> Option<Found> {
+fn found(group: &Group, kind: EntityType, score: f64) -> Option<Found> {
     Some(Found {
         start: group.start,
         end: group.end,
