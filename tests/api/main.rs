@@ -4,6 +4,7 @@
 mod support;
 
 mod api_contract;
+mod detection;
 mod expiry_and_revocation;
 mod jobs;
 mod keys_and_storage;

@@ -10,6 +10,26 @@ pub struct NewOrganisationRequest {
     pub domains: Vec<String>,
     pub default_expiry_days: u32,
     pub max_expiry_days: u32,
+    /// `audit`, `suggest`, `warn` or `block` (the default: secure sending switches on).
+    pub detection_level: String,
+    pub detection_keywords: Vec<String>,
+    pub detection_patterns: Vec<String>,
+}
+
+impl NewOrganisationRequest {
+    /// An organisation with the defaults: 14 days, at most 90, personal data switches
+    /// secure sending on.
+    pub fn named(name: &str, domains: &[&str]) -> Self {
+        Self {
+            name: name.to_owned(),
+            domains: domains.iter().map(|d| d.to_string()).collect(),
+            default_expiry_days: 14,
+            max_expiry_days: 90,
+            detection_level: "block".to_owned(),
+            detection_keywords: Vec::new(),
+            detection_patterns: Vec::new(),
+        }
+    }
 }
 
 impl App {
@@ -24,6 +44,22 @@ impl App {
         }
         if let Err(e) = ExpiryPolicy::new(request.default_expiry_days, request.max_expiry_days) {
             problems.push(e.to_string());
+        }
+        match zegel_detect::Level::parse(&request.detection_level) {
+            Some(level) => {
+                if let Err(e) = zegel_detect::OrganisationRules::new(
+                    level,
+                    vec![],
+                    &request.detection_keywords,
+                    &request.detection_patterns,
+                ) {
+                    problems.push(e.to_string());
+                }
+            }
+            None => problems.push(format!(
+                "detection level '{}' is not one of audit, suggest, warn, block",
+                request.detection_level
+            )),
         }
         let mut domains = Vec::new();
         for domain in &request.domains {
@@ -42,6 +78,11 @@ impl App {
             default_expiry_days: i64::from(request.default_expiry_days),
             max_expiry_days: i64::from(request.max_expiry_days),
             created_at: self.now(),
+            detection_level: request.detection_level,
+            detection_keywords: serde_json::to_string(&request.detection_keywords)
+                .expect("strings serialise"),
+            detection_patterns: serde_json::to_string(&request.detection_patterns)
+                .expect("strings serialise"),
         };
         self.store.create_organisation(&org, &domains).await?;
         Ok(org)

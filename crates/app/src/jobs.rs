@@ -30,6 +30,8 @@ pub(crate) enum JobPayload {
     SendSms { sms_id: String, sealed_code: String },
     /// Tell the sender the recipient says the number is wrong.
     NotifyWrongNumber { delivery_id: String },
+    /// Deliver a message the sender sent unsecured, as ordinary e-mail.
+    PlainDelivery { delivery_id: String },
 }
 
 impl JobPayload {
@@ -40,6 +42,7 @@ impl JobPayload {
             JobPayload::NotifyReply { .. } => "notify_reply",
             JobPayload::SendSms { .. } => "send_sms",
             JobPayload::NotifyWrongNumber { .. } => "notify_wrong_number",
+            JobPayload::PlainDelivery { .. } => "plain_delivery",
         }
     }
 
@@ -103,6 +106,7 @@ impl App {
                 sms_id,
                 sealed_code,
             } => self.send_sms(&sms_id, &sealed_code).await,
+            JobPayload::PlainDelivery { delivery_id } => self.deliver_plain(&delivery_id).await,
             JobPayload::NotifyWrongNumber { delivery_id } => {
                 self.mail_wrong_number(&delivery_id).await
             }
@@ -142,6 +146,48 @@ impl App {
         self.mailer.send(&mail).await?;
         self.store.mark_notified(delivery_id, self.now()).await?;
         tracing::info!(delivery_id, "notification sent");
+        Ok(())
+    }
+
+    /// An unsecured message: its content goes in the e-mail itself.
+    async fn deliver_plain(&self, delivery_id: &str) -> AppResult<()> {
+        let Some(view) = self.store.delivery(delivery_id).await? else {
+            return Ok(());
+        };
+        if view.delivery.notified_at.is_some() {
+            return Ok(());
+        }
+        let Parties {
+            message,
+            sender,
+            organisation,
+        } = self.parties(&view.delivery.message_id).await?;
+        let key = self.data_key(&message)?;
+        let id = &message.id;
+        let (Some(subject), Some(body)) = (
+            decrypt_field(
+                key.as_ref(),
+                message.subject_ct.as_deref(),
+                &content_label(id, "subject"),
+            )?,
+            decrypt_field(
+                key.as_ref(),
+                message.body_ct.as_deref(),
+                &content_label(id, "body"),
+            )?,
+        ) else {
+            return Ok(());
+        };
+        let mail = zegel_mail::OutgoingMail {
+            to: view.email.clone(),
+            from_name: format!("{} ({})", sender.display_name, organisation.name),
+            subject,
+            text: body,
+            html: None,
+            message_id: format!("<plain.{delivery_id}@zegel>"),
+        };
+        self.mailer.send(&mail).await?;
+        self.store.mark_notified(delivery_id, self.now()).await?;
         Ok(())
     }
 

@@ -30,6 +30,12 @@ pub struct SendRequest {
     pub bcc: Vec<RecipientInput>,
     /// Days until the message expires; the organisation's default when absent.
     pub expires_in_days: Option<u32>,
+    /// `false` sends it as ordinary e-mail, unless it holds personal data for an external
+    /// recipient and the organisation's detection level says otherwise. Default `true`.
+    pub secure: Option<bool>,
+    /// With detection level `warn`: the sender confirms sending personal data unsecured.
+    #[serde(default)]
+    pub confirm_unsecured: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -75,6 +81,10 @@ impl std::fmt::Debug for VerificationInput {
 pub struct SentMessage {
     pub id: String,
     pub expires_at: i64,
+    /// Whether recipients read it on the portal (true) or got it as ordinary e-mail.
+    pub secure: bool,
+    /// Present when the content was found to hold personal data for an external recipient.
+    pub detection: Option<crate::DetectionReport>,
     pub recipients: Vec<SentRecipient>,
 }
 
@@ -139,6 +149,18 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
+        let protection = if request.secure.unwrap_or(true) {
+            crate::protection::Protection {
+                secure: true,
+                report: None,
+            }
+        } else {
+            let addresses: Vec<String> = planned.iter().map(|p| p.email.to_string()).collect();
+            let addresses: Vec<&str> = addresses.iter().map(String::as_str).collect();
+            let text = format!("{subject}\n{}", request.body);
+            self.protection(&org, sender, &text, &addresses, request.confirm_unsecured)
+                .await?
+        };
 
         let mut deliveries = Vec::new();
         let mut jobs = Vec::new();
@@ -152,12 +174,16 @@ impl App {
                 .hash()
                 .as_bytes()
                 .to_vec();
-            jobs.push(
+            let job = if protection.secure {
                 JobPayload::Notify {
                     delivery_id: delivery_id.clone(),
                 }
-                .to_job(now),
-            );
+            } else {
+                JobPayload::PlainDelivery {
+                    delivery_id: delivery_id.clone(),
+                }
+            };
+            jobs.push(job.to_job(now));
             sent.push(SentRecipient {
                 delivery_id: delivery_id.clone(),
                 email: plan.email.to_string(),
@@ -194,6 +220,7 @@ impl App {
             created_at: now,
             expires_at,
             ended_at: None,
+            secure: i64::from(protection.secure),
         };
         self.store
             .create_message(
@@ -209,6 +236,8 @@ impl App {
         Ok(SentMessage {
             id,
             expires_at,
+            secure: protection.secure,
+            detection: protection.report,
             recipients: sent,
         })
     }

@@ -35,12 +35,18 @@ fn main() {
     let average = texts.iter().map(String::len).sum::<usize>() / texts.len();
     measure(&texts, 3); // warm up: lexicon, caches
     let (mbps, seconds) = measure(&texts, 200);
-    println!("realistic mail: {} messages of {average} bytes on average, {mbps:.0} MB/s ({seconds:.2} s)", texts.len());
+    println!(
+        "realistic mail: {} messages of {average} bytes on average, {mbps:.0} MB/s ({seconds:.2} s)",
+        texts.len()
+    );
 
     // One long message made of many mails: the same work in one call.
     let long = vec![texts.join("\n\n")];
     let (mbps, _) = measure(&long, 100);
-    println!("one long message ({} KB): {mbps:.0} MB/s", long[0].len() / 1024);
+    println!(
+        "one long message ({} KB): {mbps:.0} MB/s",
+        long[0].len() / 1024
+    );
 
     // Adversarial inputs: time must grow linearly with size (ratio ≈ 4 for 4× the input).
     let patterns: [(&str, &str); 6] = [

@@ -42,7 +42,7 @@ pub enum Cue {
     /// A month name; the number is its position.
     Month(u8),
     /// "wonend", "woonachtig", "lives at", "address": an address follows.
-    AddressCue,
+    Residence,
     /// "ons kantoor", "our office", "bezoekadres": the organisation's own contact details.
     OrganisationContact,
 }
@@ -239,15 +239,15 @@ const WORDS: &[(&str, Cue)] = &[
     ("oorspronkelijk bericht", Cue::QuoteMarker),
     ("forwarded message", Cue::QuoteMarker),
     ("doorgestuurd bericht", Cue::QuoteMarker),
-    ("wonend", Cue::AddressCue),
-    ("woonachtig", Cue::AddressCue),
-    ("woont", Cue::AddressCue),
-    ("adres", Cue::AddressCue),
-    ("huisadres", Cue::AddressCue),
-    ("lives at", Cue::AddressCue),
-    ("living at", Cue::AddressCue),
-    ("address", Cue::AddressCue),
-    ("home address", Cue::AddressCue),
+    ("wonend", Cue::Residence),
+    ("woonachtig", Cue::Residence),
+    ("woont", Cue::Residence),
+    ("adres", Cue::Residence),
+    ("huisadres", Cue::Residence),
+    ("lives at", Cue::Residence),
+    ("living at", Cue::Residence),
+    ("address", Cue::Residence),
+    ("home address", Cue::Residence),
     ("ons kantoor", Cue::OrganisationContact),
     ("ons adres", Cue::OrganisationContact),
     ("onze vestiging", Cue::OrganisationContact),

@@ -126,7 +126,7 @@ impl OrganisationRules {
             .rsplit_once('@')
             .map(|(_, d)| d.to_ascii_lowercase())
             .unwrap_or_default();
-        !self.internal_domains.iter().any(|d| *d == domain)
+        !self.internal_domains.contains(&domain)
     }
 
     /// Assesses a message (subject and body) for the given recipient addresses.

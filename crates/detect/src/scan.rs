@@ -57,7 +57,11 @@ impl<'a> Scan<'a> {
             .chain(memchr::memchr_iter(b'\n', bytes))
             .collect();
         sentence_ends.sort_unstable();
-        let organisation_contacts = hits.iter().filter(|h| h.cue == Cue::OrganisationContact).map(|h| h.start).collect();
+        let organisation_contacts = hits
+            .iter()
+            .filter(|h| h.cue == Cue::OrganisationContact)
+            .map(|h| h.start)
+            .collect();
         let mut scan = Self {
             text,
             bytes,
@@ -80,12 +84,19 @@ impl<'a> Scan<'a> {
 
     pub fn line_start(&self, pos: usize) -> usize {
         let index = self.newlines.partition_point(|&n| n < pos);
-        if index == 0 { 0 } else { self.newlines[index - 1] + 1 }
+        if index == 0 {
+            0
+        } else {
+            self.newlines[index - 1] + 1
+        }
     }
 
     pub fn line_end(&self, pos: usize) -> usize {
         let index = self.newlines.partition_point(|&n| n < pos);
-        self.newlines.get(index).copied().unwrap_or(self.bytes.len())
+        self.newlines
+            .get(index)
+            .copied()
+            .unwrap_or(self.bytes.len())
     }
 
     /// Whether only white space stands between the start of the line and `pos`.
@@ -98,9 +109,20 @@ impl<'a> Scan<'a> {
     /// bytes either way.
     pub fn sentence(&self, pos: usize) -> (usize, usize) {
         let index = self.sentence_ends.partition_point(|&n| n < pos);
-        let start = if index == 0 { 0 } else { self.sentence_ends[index - 1] + 1 };
-        let end = self.sentence_ends.get(index).copied().unwrap_or(self.bytes.len());
-        (start.max(pos.saturating_sub(REACH)), end.min(pos + REACH).min(self.bytes.len()))
+        let start = if index == 0 {
+            0
+        } else {
+            self.sentence_ends[index - 1] + 1
+        };
+        let end = self
+            .sentence_ends
+            .get(index)
+            .copied()
+            .unwrap_or(self.bytes.len());
+        (
+            start.max(pos.saturating_sub(REACH)),
+            end.min(pos + REACH).min(self.bytes.len()),
+        )
     }
 
     /// Whether a wanted hit ends within `window` bytes before `pos`, in the same sentence.
@@ -115,13 +137,22 @@ impl<'a> Scan<'a> {
 
     /// Whether a wanted hit ends within `window` bytes before `pos` in the same paragraph
     /// (no empty line between): documents are often named a sentence before their number.
-    pub fn cue_in_paragraph_before(&self, pos: usize, window: usize, wanted: impl Fn(Cue) -> bool) -> bool {
+    pub fn cue_in_paragraph_before(
+        &self,
+        pos: usize,
+        window: usize,
+        wanted: impl Fn(Cue) -> bool,
+    ) -> bool {
         let from = pos.saturating_sub(window);
         let first = self.hits.partition_point(|h| h.end < from);
         self.hits[first..]
             .iter()
             .take_while(|h| h.start < pos)
-            .any(|h| h.end <= pos && wanted(h.cue) && !self.bytes[h.end..pos].windows(2).any(|w| w == b"\n\n"))
+            .any(|h| {
+                h.end <= pos
+                    && wanted(h.cue)
+                    && !self.bytes[h.end..pos].windows(2).any(|w| w == b"\n\n")
+            })
     }
 
     /// Whether the sentence around `pos` speaks of the organisation's own contact details.
@@ -131,7 +162,9 @@ impl<'a> Scan<'a> {
         }
         let (start, end) = self.sentence(pos);
         let first = self.organisation_contacts.partition_point(|&p| p < start);
-        self.organisation_contacts.get(first).is_some_and(|&p| p < end)
+        self.organisation_contacts
+            .get(first)
+            .is_some_and(|&p| p < end)
     }
 
     /// A sentence ends between `from` and `to`: ". ", "! ", "? " or an empty line.

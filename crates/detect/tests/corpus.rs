@@ -59,7 +59,9 @@ fn evaluate(name: &str, corpus: &str) -> Metrics {
         let mut matched = vec![false; gold.len()];
         for span in &verdict.spans {
             let hit = gold.iter().enumerate().find(|(i, g)| {
-                !matched[*i] && g.kind == kind_name(span) && overlap_ratio((g.start, g.end), (span.start, span.end)) >= 0.5
+                !matched[*i]
+                    && g.kind == kind_name(span)
+                    && overlap_ratio((g.start, g.end), (span.start, span.end)) >= 0.5
             });
             match hit {
                 Some((i, g)) => {
@@ -71,28 +73,53 @@ fn evaluate(name: &str, corpus: &str) -> Metrics {
                 }
                 None => {
                     span_fp += 1;
-                    mistakes.push(format!("FP {} {:?} '{}'", message["id"], span.kind, shown(span.start, span.end)));
+                    mistakes.push(format!(
+                        "FP {} {:?} '{}'",
+                        message["id"],
+                        span.kind,
+                        shown(span.start, span.end)
+                    ));
                 }
             }
         }
         for (i, g) in gold.iter().enumerate() {
             if !matched[i] {
                 span_fn += 1;
-                mistakes.push(format!("FN {} {} '{}'", message["id"], g.kind, shown(g.start, g.end)));
+                mistakes.push(format!(
+                    "FN {} {} '{}'",
+                    message["id"],
+                    g.kind,
+                    shown(g.start, g.end)
+                ));
             }
         }
     }
     let f1 = |tp: usize, fp: usize, fn_: usize| {
         let p = tp as f64 / (tp + fp).max(1) as f64;
         let r = tp as f64 / (tp + fn_).max(1) as f64;
-        (p, r, if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) })
+        (
+            p,
+            r,
+            if p + r == 0.0 {
+                0.0
+            } else {
+                2.0 * p * r / (p + r)
+            },
+        )
     };
     let (mp, mr, mf1) = f1(tp, fp, fn_);
     let fpr = fp as f64 / (fp + tn).max(1) as f64;
     let (sp, sr, sf1) = f1(span_tp, span_fp, span_fn);
-    println!("== {name}: {} messages (tp {tp}, fp {fp}, fn {fn_}, tn {tn})", tp + fp + fn_ + tn);
-    println!("message level: precision {mp:.3} recall {mr:.3} F1 {mf1:.3} false-positive rate {fpr:.3}");
-    println!("span level: precision {sp:.3} recall {sr:.3} F1 {sf1:.3} (exact boundaries {exact} of {span_tp})");
+    println!(
+        "== {name}: {} messages (tp {tp}, fp {fp}, fn {fn_}, tn {tn})",
+        tp + fp + fn_ + tn
+    );
+    println!(
+        "message level: precision {mp:.3} recall {mr:.3} F1 {mf1:.3} false-positive rate {fpr:.3}"
+    );
+    println!(
+        "span level: precision {sp:.3} recall {sr:.3} F1 {sf1:.3} (exact boundaries {exact} of {span_tp})"
+    );
     for mistake in &mistakes {
         println!("  {mistake}");
     }
@@ -106,15 +133,31 @@ fn evaluate(name: &str, corpus: &str) -> Metrics {
 #[test]
 fn meets_the_targets_on_the_generated_corpus() {
     let m = evaluate("generated", include_str!("../corpus/messages.jsonl"));
-    assert!(m.message_f1 >= 0.95, "message-level F1 {:.3} below 0.95", m.message_f1);
-    assert!(m.false_positive_rate <= 0.05, "false-positive rate {:.3} above 5%", m.false_positive_rate);
+    assert!(
+        m.message_f1 >= 0.95,
+        "message-level F1 {:.3} below 0.95",
+        m.message_f1
+    );
+    assert!(
+        m.false_positive_rate <= 0.05,
+        "false-positive rate {:.3} above 5%",
+        m.false_positive_rate
+    );
     assert!(m.span_f1 >= 0.85, "span F1 {:.3} below 0.85", m.span_f1);
 }
 
 #[test]
 fn meets_the_targets_on_the_handwritten_messages() {
     let m = evaluate("handwritten", include_str!("../corpus/handwritten.jsonl"));
-    assert!(m.message_f1 >= 0.95, "message-level F1 {:.3} below 0.95", m.message_f1);
-    assert!(m.false_positive_rate <= 0.05, "false-positive rate {:.3} above 5%", m.false_positive_rate);
+    assert!(
+        m.message_f1 >= 0.95,
+        "message-level F1 {:.3} below 0.95",
+        m.message_f1
+    );
+    assert!(
+        m.false_positive_rate <= 0.05,
+        "false-positive rate {:.3} above 5%",
+        m.false_positive_rate
+    );
     assert!(m.span_f1 >= 0.85, "span F1 {:.3} below 0.85", m.span_f1);
 }

@@ -21,7 +21,11 @@ pub fn run(jsonl: bool) -> std::io::Result<()> {
         let mut text = String::new();
         stdin.lock().read_to_string(&mut text)?;
         let verdict = zegel_detect::detect(&text);
-        writeln!(out, "{}", serde_json::to_string(&verdict).expect("verdicts serialise"))?;
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string(&verdict).expect("verdicts serialise")
+        )?;
         return Ok(());
     }
     for (number, line) in stdin.lock().lines().enumerate() {
@@ -34,7 +38,9 @@ pub fn run(jsonl: bool) -> std::io::Result<()> {
                 let verdict = zegel_detect::detect(&input.text);
                 json!({"id": input.id, "contains_personal_data": verdict.contains_personal_data, "spans": verdict.spans})
             }
-            Err(error) => json!({"id": null, "line": number + 1, "error": format!("not a {{\"id\",\"text\"}} object: {error}")}),
+            Err(error) => {
+                json!({"id": null, "line": number + 1, "error": format!("not a {{\"id\",\"text\"}} object: {error}")})
+            }
         };
         writeln!(out, "{answer}")?;
         out.flush()?;

@@ -52,6 +52,16 @@ enum AdminCommand {
         default_expiry_days: u32,
         #[arg(long, default_value_t = 90)]
         max_expiry_days: u32,
+        /// What personal data for an external recipient leads to when a sender asks for an
+        /// unsecured message: audit, suggest, warn or block (secure sending switches on).
+        #[arg(long, default_value = "block")]
+        detection_level: String,
+        /// An extra word that makes a message sensitive (repeat for several).
+        #[arg(long = "detection-keyword")]
+        detection_keywords: Vec<String>,
+        /// An extra regular expression that makes a message sensitive (repeat for several).
+        #[arg(long = "detection-pattern")]
+        detection_patterns: Vec<String>,
     },
     /// Create a staff user in an organisation (by id or name); prints its id.
     #[command(name = "create-user")]
@@ -151,6 +161,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     domains,
                     default_expiry_days,
                     max_expiry_days,
+                    detection_level,
+                    detection_keywords,
+                    detection_patterns,
                 } => {
                     let org = app
                         .create_organisation(NewOrganisationRequest {
@@ -158,6 +171,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                             domains,
                             default_expiry_days,
                             max_expiry_days,
+                            detection_level,
+                            detection_keywords,
+                            detection_patterns,
                         })
                         .await?;
                     println!("{}", org.id);

@@ -181,7 +181,12 @@ fn detect_reads_jsonl_and_answers_line_by_line() {
         "broken\n",
         "{\"id\": \"two\", \"text\": \"Uw ordernummer is 123456782.\"}\n"
     );
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     let lines: Vec<serde_json::Value> = String::from_utf8(output.stdout)
@@ -200,5 +205,8 @@ fn detect_reads_jsonl_and_answers_line_by_line() {
         ])
     );
     assert!(lines[1]["error"].as_str().unwrap().contains("not a"));
-    assert_eq!(lines[2], serde_json::json!({"id": "two", "contains_personal_data": false, "spans": []}));
+    assert_eq!(
+        lines[2],
+        serde_json::json!({"id": "two", "contains_personal_data": false, "spans": []})
+    );
 }

@@ -9,6 +9,11 @@ pub struct Organisation {
     pub default_expiry_days: i64,
     pub max_expiry_days: i64,
     pub created_at: UnixTime,
+    /// `audit`, `suggest`, `warn` or `block` (see the detect crate).
+    pub detection_level: String,
+    /// JSON arrays of extra keywords and regular expressions that count as sensitive.
+    pub detection_keywords: String,
+    pub detection_patterns: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -49,6 +54,8 @@ pub struct Message {
     pub created_at: UnixTime,
     pub expires_at: UnixTime,
     pub ended_at: Option<UnixTime>,
+    /// 1: recipients read it on the portal; 0: it went as ordinary e-mail.
+    pub secure: i64,
 }
 
 /// One recipient of one message: its link, its progress and its failure counter.

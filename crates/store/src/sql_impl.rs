@@ -56,12 +56,15 @@ macro_rules! impl_store {
 
             async fn create_organisation(&self, org: &Organisation, domains: &[String]) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO organisations (id, name, default_expiry_days, max_expiry_days, created_at) VALUES ($1, $2, $3, $4, $5)")
+                sqlx::query("INSERT INTO organisations (id, name, default_expiry_days, max_expiry_days, created_at, detection_level, detection_keywords, detection_patterns) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                     .bind(&org.id)
                     .bind(&org.name)
                     .bind(org.default_expiry_days)
                     .bind(org.max_expiry_days)
                     .bind(org.created_at)
+                    .bind(&org.detection_level)
+                    .bind(&org.detection_keywords)
+                    .bind(&org.detection_patterns)
                     .execute(&mut *tx)
                     .await?;
                 for domain in domains {
@@ -178,7 +181,7 @@ macro_rules! impl_store {
             async fn create_message(&self, new: &NewMessage, jobs: &[NewJob]) -> StoreResult<()> {
                 let m = &new.message;
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO messages (id, org_id, sender_id, subject_ct, body_ct, wrapped_dek, kek_version, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                sqlx::query("INSERT INTO messages (id, org_id, sender_id, subject_ct, body_ct, wrapped_dek, kek_version, state, created_at, expires_at, secure) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                     .bind(&m.id)
                     .bind(&m.org_id)
                     .bind(&m.sender_id)
@@ -189,6 +192,7 @@ macro_rules! impl_store {
                     .bind(&m.state)
                     .bind(m.created_at)
                     .bind(m.expires_at)
+                    .bind(m.secure)
                     .execute(&mut *tx)
                     .await?;
                 for (position, d) in new.deliveries.iter().enumerate() {

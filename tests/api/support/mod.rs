@@ -112,10 +112,8 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut RawCon
         .unwrap();
     let app = running.app.clone();
     app.create_organisation(NewOrganisationRequest {
-        name: "Zorg & Welzijn".into(),
-        domains: vec!["zorg.example".into()],
-        default_expiry_days: 14,
         max_expiry_days: 30,
+        ..NewOrganisationRequest::named("Zorg & Welzijn", &["zorg.example"])
     })
     .await
     .unwrap();

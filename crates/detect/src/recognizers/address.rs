@@ -59,7 +59,10 @@ fn dutch_street(bytes: &[u8], suffix_start: usize, suffix_end: usize) -> Option<
     }
     // Street names are short; a walk back is bounded so long words cannot cost quadratic time.
     let mut start = suffix_start;
-    while start > 0 && suffix_start - start < 40 && (is_word_byte(bytes[start - 1]) || bytes[start - 1] == b'-') {
+    while start > 0
+        && suffix_start - start < 40
+        && (is_word_byte(bytes[start - 1]) || bytes[start - 1] == b'-')
+    {
         start -= 1;
     }
     if start > 0 && is_word_byte(bytes[start - 1]) {

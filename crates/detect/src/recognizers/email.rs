@@ -115,7 +115,9 @@ pub(crate) fn find(scan: &Scan, internal_domains: &[String], found: &mut Vec<Fou
         last_end = end;
         // Cheapest first: most addresses in mail stand in signatures.
         if scan.in_footer(start)
-            || internal_domains.iter().any(|d| domain.eq_ignore_ascii_case(d))
+            || internal_domains
+                .iter()
+                .any(|d| domain.eq_ignore_ascii_case(d))
             || ROLE_ADDRESSES.iter().any(|r| local.eq_ignore_ascii_case(r))
         {
             continue;

@@ -3,12 +3,16 @@
 //! information ("informatieavond over dementie").
 
 use crate::lexicon::{Cue, person_words};
-use crate::scan::is_word_byte;
 use crate::scan::Scan;
+use crate::scan::is_word_byte;
 use crate::{EntityType, Found};
 
 pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
-    let mut names: Vec<usize> = found.iter().filter(|f| f.kind == EntityType::Person).map(|f| f.start).collect();
+    let mut names: Vec<usize> = found
+        .iter()
+        .filter(|f| f.kind == EntityType::Person)
+        .map(|f| f.start)
+        .collect();
     names.sort_unstable();
     let mut medical = Vec::new();
     for hit in scan.hits.iter().filter(|h| h.cue == Cue::Medical) {
@@ -18,7 +22,9 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
             continue;
         }
         let tied = sentence.iter().any(|h| h.cue == Cue::Title)
-            || names.get(names.partition_point(|&s| s < start)).is_some_and(|&s| s < end)
+            || names
+                .get(names.partition_point(|&s| s < start))
+                .is_some_and(|&s| s < end)
             || mentions_person(scan, start, end);
         if tied {
             medical.push(Found {

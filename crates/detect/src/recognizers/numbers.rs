@@ -131,10 +131,9 @@ fn classify(scan: &Scan, group: &Group) -> Option<Found> {
     if lengths.len() == 3
         && !group.mixed_separators
         && matches!(group.separator, Some(b'-' | b'/' | b'.'))
+        && let Some(date) = date_of_birth(scan, group, &lengths)
     {
-        if let Some(date) = date_of_birth(scan, group, &lengths) {
-            return Some(date);
-        }
+        return Some(date);
     }
     if matches!(digits.len(), 9 | 10)
         && !group.plus

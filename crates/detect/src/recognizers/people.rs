@@ -60,7 +60,8 @@ pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
             }
             Cue::FirstName | Cue::Month(_)
                 if bytes[hit.start].is_ascii_uppercase()
-                    && (hit.cue == Cue::FirstName || is_first_name(&scan.text[hit.start..hit.end])) =>
+                    && (hit.cue == Cue::FirstName
+                        || is_first_name(&scan.text[hit.start..hit.end])) =>
             {
                 surname_after(bytes, scan.text, hit.end)
                     .filter(|&end| !is_lexicon_word(scan, hit.end, end))
@@ -90,10 +91,7 @@ fn next_is_first_name(scan: &Scan, index: usize) -> bool {
 /// greeting) is more likely ordinary text: "Emma Street" is a road. Dutch street endings
 /// are common surnames ("Van Dijk", "Ten Hof") and do not count.
 fn is_lexicon_word(scan: &Scan, from: usize, to: usize) -> bool {
-    scan.hits_in(from, to).iter().any(|h| {
-        !matches!(
-            h.cue,
-            Cue::FirstName | Cue::StreetSuffix
-        )
-    })
+    scan.hits_in(from, to)
+        .iter()
+        .any(|h| !matches!(h.cue, Cue::FirstName | Cue::StreetSuffix))
 }
