@@ -40,7 +40,8 @@ impl<'a> Scan<'a> {
     pub fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
         let lexicon = lexicon();
-        let mut hits = Vec::new();
+        // About one lexicon word in every 40 bytes of ordinary mail.
+        let mut hits = Vec::with_capacity(text.len() / 32 + 8);
         for found in lexicon.automaton.find_iter(text) {
             let cue = lexicon.cues[found.pattern().as_usize()];
             let (start, end) = (found.start(), found.end());
@@ -52,11 +53,8 @@ impl<'a> Scan<'a> {
                 hits.push(Hit { start, end, cue });
             }
         }
-        let newlines = memchr::memchr_iter(b'\n', bytes).collect();
-        let mut sentence_ends: Vec<usize> = memchr::memchr3_iter(b'.', b'!', b'?', bytes)
-            .chain(memchr::memchr_iter(b'\n', bytes))
-            .collect();
-        sentence_ends.sort_unstable();
+        let newlines: Vec<usize> = memchr::memchr_iter(b'\n', bytes).collect();
+        let sentence_ends = merge_sorted(memchr::memchr3_iter(b'.', b'!', b'?', bytes), &newlines);
         let organisation_contacts = hits
             .iter()
             .filter(|h| h.cue == Cue::OrganisationContact)
@@ -245,6 +243,20 @@ impl<'a> Scan<'a> {
         }
         footers
     }
+}
+
+/// Merges two ascending sequences of positions into one.
+fn merge_sorted(a: impl Iterator<Item = usize>, b: &[usize]) -> Vec<usize> {
+    let mut merged = Vec::with_capacity(b.len() * 2 + 16);
+    let mut b = b.iter().copied().peekable();
+    for x in a {
+        while let Some(y) = b.next_if(|&y| y < x) {
+            merged.push(y);
+        }
+        merged.push(x);
+    }
+    merged.extend(b);
+    merged
 }
 
 /// Sorted, non-overlapping ranges, so a position is looked up by binary search.

@@ -6,26 +6,19 @@ use crate::lexicon::Cue;
 use crate::scan::{Scan, is_word_byte};
 use crate::{EntityType, Found};
 
-pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
-    let bytes = scan.bytes;
-    let mut pos = 0;
-    while pos + 1 < bytes.len() {
-        let at_word_start = pos == 0 || !is_word_byte(bytes[pos - 1]);
-        if !(at_word_start && bytes[pos].is_ascii_uppercase()) {
-            pos += 1;
-            continue;
+/// Reads the identifier starting at `pos` (a capital at a word start); returns where to go
+/// on scanning.
+pub(crate) fn at(scan: &Scan, pos: usize, found: &mut Vec<Found>) -> usize {
+    let token_end = word_end(scan.bytes, pos);
+    let candidate = iban(scan, pos)
+        .or_else(|| uk_postcode(scan, pos, token_end))
+        .or_else(|| document_number(scan, pos, token_end));
+    match candidate {
+        Some(f) => {
+            found.push(f);
+            f.end
         }
-        let token_end = word_end(bytes, pos);
-        let candidate = iban(scan, pos)
-            .or_else(|| uk_postcode(scan, pos, token_end))
-            .or_else(|| document_number(scan, pos, token_end));
-        match candidate {
-            Some(f) => {
-                pos = f.end;
-                found.push(f);
-            }
-            None => pos = token_end.max(pos + 1),
-        }
+        None => token_end.max(pos + 1),
     }
 }
 

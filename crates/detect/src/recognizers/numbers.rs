@@ -1,9 +1,6 @@
 //! Numbers written with digits and separators: BSN, credit cards, phone numbers, IP
 //! addresses, dates of birth, identity documents, and Dutch and US postcodes.
 
-use phonenumber::metadata::DATABASE;
-use phonenumber::{Type, country};
-
 use crate::checks::{US_STATES, bsn_valid, card_prefix_valid, luhn_valid, valid_date};
 use crate::lexicon::Cue;
 use crate::scan::{Scan, is_word_byte};
@@ -37,33 +34,22 @@ impl Group {
 /// At most this many digits are gathered into one group; longer runs are not identifiers.
 const MAX_DIGITS: usize = 24;
 
-pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
+/// Reads the number starting at `pos` (a digit or '+' at a word start); returns where to
+/// go on scanning.
+pub(crate) fn at(scan: &Scan, pos: usize, found: &mut Vec<Found>) -> usize {
     let bytes = scan.bytes;
-    let mut pos = 0;
-    while pos < bytes.len() {
-        let b = bytes[pos];
-        let starts_number =
-            b.is_ascii_digit() || (b == b'+' && bytes.get(pos + 1).is_some_and(u8::is_ascii_digit));
-        if !starts_number || (pos > 0 && is_word_byte(bytes[pos - 1])) {
-            pos += 1;
-            continue;
-        }
-        let group = gather(bytes, pos);
-        pos = group.end.max(pos + 1);
-        // A number glued to letters ("1234AB", "v2") is not read here.
-        if group.end < bytes.len() && is_word_byte(bytes[group.end]) {
-            if let Some(postcode) = dutch_postcode(scan, &group) {
-                found.push(postcode);
-            }
-            continue;
-        }
-        if group.digits.len() > MAX_DIGITS {
-            continue;
-        }
-        if let Some(f) = classify(scan, &group) {
-            found.push(f);
-        }
+    if bytes[pos] == b'+' && !bytes.get(pos + 1).is_some_and(u8::is_ascii_digit) {
+        return pos + 1;
     }
+    let group = gather(bytes, pos);
+    let next = group.end.max(pos + 1);
+    // A number glued to letters ("1234AB", "v2") is only a postcode or nothing.
+    if group.end < bytes.len() && is_word_byte(bytes[group.end]) {
+        found.extend(dutch_postcode(scan, &group));
+    } else if group.digits.len() <= MAX_DIGITS {
+        found.extend(classify(scan, &group));
+    }
+    next
 }
 
 fn gather(bytes: &[u8], start: usize) -> Group {
@@ -242,6 +228,72 @@ fn dutch_postcode(scan: &Scan, group: &Group) -> Option<Found> {
     })
 }
 
+/// What kind of line a number reaches, as far as personal data is concerned.
+#[derive(Debug, PartialEq, Eq)]
+enum Line {
+    Mobile,
+    Fixed,
+    /// Service, toll-free, premium, company (088) and other non-personal numbers.
+    Service,
+}
+
+/// Reads Dutch numbers (and the mobile ranges of the neighbouring countries) by their
+/// prefixes. Fast: phone-number libraries compile regular expressions per number.
+fn line_kind(digits: &[u8], international: bool) -> Option<Line> {
+    // Normalise to country code + national significant number.
+    let (country, national): (&[u8], &[u8]) = if international {
+        let without = digits.strip_prefix(b"00").unwrap_or(digits);
+        let code_len = match without.first()? {
+            b'1' | b'7' => 1,
+            b'2' | b'3' | b'4' | b'5' | b'6' | b'8' | b'9' => 2,
+            _ => return None,
+        };
+        let (c, n) = without.split_at(code_len.min(without.len()));
+        (c, n.strip_prefix(b"0").unwrap_or(n))
+    } else {
+        (b"31", &digits[1..])
+    };
+    let starts = |prefixes: &[&[u8]]| prefixes.iter().any(|p| national.starts_with(p));
+    match country {
+        b"31" => {
+            if national.len() != 9 {
+                return None;
+            }
+            Some(match national[0] {
+                b'6' if starts(&[b"61", b"62", b"63", b"64", b"65", b"68"]) => Line::Mobile,
+                b'1' | b'2' | b'3' | b'4' | b'5' | b'7' => Line::Fixed,
+                _ => Line::Service,
+            })
+        }
+        b"32" => Some(if national.len() == 9 && national[0] == b'4' {
+            Line::Mobile
+        } else {
+            Line::Fixed
+        }),
+        b"49" => Some(if starts(&[b"15", b"16", b"17"]) {
+            Line::Mobile
+        } else {
+            Line::Fixed
+        }),
+        b"44" => Some(
+            if national.len() == 10 && national.starts_with(b"7") && !national.starts_with(b"70") {
+                Line::Mobile
+            } else {
+                Line::Fixed
+            },
+        ),
+        b"33" => Some(
+            if national.len() == 9 && matches!(national[0], b'6' | b'7') {
+                Line::Mobile
+            } else {
+                Line::Fixed
+            },
+        ),
+        _ if (7..=12).contains(&national.len()) => Some(Line::Fixed),
+        _ => None,
+    }
+}
+
 fn phone(scan: &Scan, group: &Group) -> Option<Found> {
     let digits = &group.digits;
     let international = group.plus || digits.starts_with(b"00");
@@ -253,18 +305,35 @@ fn phone(scan: &Scan, group: &Group) -> Option<Found> {
     if !plausible || scan.in_footer(group.start) {
         return None;
     }
-    let text = &scan.text[group.start..group.end];
-    let number = phonenumber::parse(Some(country::Id::NL), text).ok()?;
-    if !number.is_valid() {
-        return None;
-    }
     let personal_cue = scan.cue_before(group.start, 40, |c| c == Cue::PersonalPhone);
-    match number.number_type(&DATABASE) {
-        Type::Mobile | Type::FixedLineOrMobile | Type::PersonalNumber => {
-            found(group, EntityType::Phone, 0.85)
-        }
-        Type::FixedLine if personal_cue => found(group, EntityType::Phone, 0.85),
-        Type::FixedLine => found(group, EntityType::Phone, 0.4),
-        _ => None,
+    match line_kind(digits, international)? {
+        Line::Mobile => found(group, EntityType::Phone, 0.85),
+        Line::Fixed if personal_cue => found(group, EntityType::Phone, 0.85),
+        Line::Fixed => found(group, EntityType::Phone, 0.4),
+        Line::Service => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Line, line_kind};
+
+    #[test]
+    fn dutch_and_neighbouring_lines() {
+        assert_eq!(line_kind(b"0612345678", false), Some(Line::Mobile));
+        assert_eq!(line_kind(b"0201234567", false), Some(Line::Fixed));
+        assert_eq!(line_kind(b"0881234567", false), Some(Line::Service));
+        assert_eq!(line_kind(b"0800123456", false), Some(Line::Service));
+        assert_eq!(line_kind(b"0900123456", false), Some(Line::Service));
+        assert_eq!(line_kind(b"08001234567", false), None);
+        assert_eq!(line_kind(b"31612345678", true), Some(Line::Mobile));
+        assert_eq!(line_kind(b"0031612345678", true), Some(Line::Mobile));
+        assert_eq!(line_kind(b"32470123456", true), Some(Line::Mobile));
+        assert_eq!(line_kind(b"447400123456", true), Some(Line::Mobile));
+        assert_eq!(
+            line_kind(b"0601234567", false),
+            Some(Line::Service),
+            "06-0 is no mobile range"
+        );
     }
 }
