@@ -115,11 +115,6 @@ pub fn detect_with(text: &str, internal_domains: &[String]) -> Verdict {
     }
 }
 
-#[doc(hidden)]
-pub fn debug_hit_count(text: &str) -> usize {
-    scan::Scan::new(text).hits.len()
-}
-
 /// Converts byte offsets (sorted) to code-point offsets in one walk over the text.
 fn to_code_points(text: &str, found: &[Found]) -> Vec<Span> {
     let mut spans = Vec::with_capacity(found.len());
