@@ -4,6 +4,7 @@
 mod support;
 
 mod api_contract;
+mod audit;
 mod detection;
 mod expiry_and_revocation;
 mod jobs;

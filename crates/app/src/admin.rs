@@ -83,6 +83,7 @@ impl App {
                 .expect("strings serialise"),
             detection_patterns: serde_json::to_string(&request.detection_patterns)
                 .expect("strings serialise"),
+            audit_retention_days: 2192,
         };
         self.store.create_organisation(&org, &domains).await?;
         Ok(org)

@@ -146,6 +146,14 @@ impl App {
         self.mailer.send(&mail).await?;
         self.store.mark_notified(delivery_id, self.now()).await?;
         tracing::info!(delivery_id, "notification sent");
+        self.audit(
+            &org.id,
+            "system",
+            "message.notified",
+            delivery_id,
+            serde_json::json!({"message_id": message.id}),
+        )
+        .await?;
         Ok(())
     }
 
@@ -215,6 +223,14 @@ impl App {
         .render();
         self.mailer.send(&mail).await?;
         tracing::info!(delivery_id, "verification code mailed");
+        self.audit(
+            &org.id,
+            "system",
+            "code.sent",
+            delivery_id,
+            serde_json::json!({"channel": "email"}),
+        )
+        .await?;
         Ok(())
     }
 
@@ -251,6 +267,14 @@ impl App {
         .render();
         self.mailer.send(&mail).await?;
         tracing::info!(reply_id, "reply forwarded to sender");
+        self.audit(
+            &message.org_id,
+            "system",
+            "reply.forwarded",
+            reply_id,
+            serde_json::json!({"message_id": message.id}),
+        )
+        .await?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! and know nothing of HTTP, so the web, the CLI and the worker all share one behaviour.
 
 mod admin;
+mod audit;
 mod clock;
 mod error;
 mod jobs;
@@ -22,6 +23,7 @@ use zegel_sms::SmsProvider;
 use zegel_store::{SmsCaps, Store};
 
 pub use admin::NewOrganisationRequest;
+pub use audit::ChainReport;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{AppError, AppResult};
 pub use portal::read::MAX_REPLY_CHARS;

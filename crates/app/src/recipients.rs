@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 use zegel_domain::{EmailAddress, PhoneNumber, RecipientKind};
-use zegel_store::{AuditEvent, User};
+use zegel_store::User;
 
 use crate::send::{PlannedRecipient, plan_check};
-use crate::{App, AppError, AppResult, VerificationInput, new_id};
+use crate::{App, AppError, AppResult, VerificationInput};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RecipientSummary {
@@ -54,28 +54,5 @@ impl App {
                 .map(|p| p.masked()),
             has_access_code: recipient.access_code_hash.is_some(),
         })
-    }
-
-    /// Appends to the audit trail. `detail` must hold no content, codes or phone numbers.
-    pub(crate) async fn audit(
-        &self,
-        org_id: &str,
-        actor: &str,
-        action: &str,
-        subject: &str,
-        detail: serde_json::Value,
-    ) -> AppResult<()> {
-        self.store
-            .record_audit(&AuditEvent {
-                id: new_id(),
-                org_id: org_id.to_owned(),
-                actor: actor.to_owned(),
-                action: action.to_owned(),
-                subject: subject.to_owned(),
-                detail: detail.to_string(),
-                created_at: self.now(),
-            })
-            .await?;
-        Ok(())
     }
 }

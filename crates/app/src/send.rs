@@ -233,6 +233,9 @@ impl App {
             .await?;
         self.job_wakeup.notify_one();
         tracing::info!(message_id = %id, recipients = sent.len(), "secure message sent");
+        let detail = serde_json::json!({"recipients": sent.len(), "secure": protection.secure, "expires_at": expires_at});
+        self.audit(&org.id, &sender.id, "message.sent", &id, detail)
+            .await?;
         Ok(SentMessage {
             id,
             expires_at,

@@ -113,6 +113,14 @@ impl App {
             )));
         }
         tracing::info!(message_id = %message.id, "message revoked");
+        self.audit(
+            &message.org_id,
+            &sender.id,
+            "message.revoked",
+            &message.id,
+            serde_json::json!({}),
+        )
+        .await?;
         let revoked = self.owned_message(sender, id).await?;
         self.summary(&revoked, None).await
     }
@@ -134,6 +142,14 @@ impl App {
             return Err(AppError::NotFound);
         }
         self.store.clear_failures(delivery_id).await?;
+        self.audit(
+            &message.org_id,
+            &sender.id,
+            "recipient.unlocked",
+            delivery_id,
+            serde_json::json!({"message_id": message.id}),
+        )
+        .await?;
         Ok(())
     }
 

@@ -131,6 +131,14 @@ impl App {
                     )
                     .await?;
                 tracing::info!(sms_id, provider, "SMS code accepted by the provider");
+                self.audit(
+                    &sms.org_id,
+                    "system",
+                    "code.sent",
+                    &sms.delivery_id,
+                    serde_json::json!({"channel": "sms", "provider": provider}),
+                )
+                .await?;
                 Ok(())
             }
             Err(SmsError::RetryLater { reason, .. }) => {

@@ -49,6 +49,19 @@ impl Worker {
     /// Crypto-shreds every message whose expiry has passed; returns their ids.
     pub async fn expire_messages(&self) -> AppResult<Vec<String>> {
         let expired = self.app.store.expire_due_messages(self.app.now()).await?;
+        for id in &expired {
+            if let Some(message) = self.app.store.message(id).await? {
+                self.app
+                    .audit(
+                        &message.org_id,
+                        "system",
+                        "message.expired",
+                        id,
+                        serde_json::json!({}),
+                    )
+                    .await?;
+            }
+        }
         if !expired.is_empty() {
             tracing::info!(count = expired.len(), "expired messages shredded");
         }
@@ -68,6 +81,11 @@ impl Worker {
                 last_sweep = now;
                 if let Err(error) = self.expire_messages().await {
                     tracing::error!(%error, "worker could not expire messages");
+                }
+                match self.app.prune_audit().await {
+                    Ok(0) => {}
+                    Ok(count) => tracing::info!(count, "audit records past retention removed"),
+                    Err(error) => tracing::error!(%error, "worker could not prune the audit trail"),
                 }
                 match self.app.purge_phone_numbers().await {
                     Ok(0) => {}

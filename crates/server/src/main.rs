@@ -30,12 +30,22 @@ enum Command {
     /// Set up organisations, users and API tokens.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Work with the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Find personal data in text from stdin (no configuration needed).
     Detect {
         /// Read `{"id","text"}` lines and write one verdict line each.
         #[arg(long)]
         jsonl: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check every organisation's audit chain; exits with 1 when a record was changed,
+    /// removed or moved.
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -149,6 +159,23 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             worker.await?;
         }
         Command::Detect { .. } => unreachable!("handled before the configuration is read"),
+        Command::Audit(AuditCommand::Verify) => {
+            let (app, _) = build_app(&config, Arc::new(SystemClock)).await?;
+            let reports = app.verify_audit().await?;
+            let broken = reports.iter().filter(|r| r.problem.is_some()).count();
+            for report in &reports {
+                match &report.problem {
+                    None => println!("{}: {} records, intact", report.org_id, report.records),
+                    Some(problem) => println!(
+                        "{}: {} records, BROKEN: {problem}",
+                        report.org_id, report.records
+                    ),
+                }
+            }
+            if broken > 0 {
+                anyhow::bail!("{broken} audit chain(s) failed verification");
+            }
+        }
         Command::Migrate => {
             zegel_store::connect(&config.database_url).await?;
             println!("database is up to date");

@@ -85,7 +85,8 @@ pub trait Store: Send + Sync {
     async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryView>>;
     async fn delivery_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<DeliveryView>>;
     async fn mark_notified(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()>;
-    async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()>;
+    /// Records the first opening; true if this was it.
+    async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool>;
     /// Ends a sent message as revoked and destroys its key and content; false if it had already ended.
     async fn revoke_message(&self, id: &str, now: UnixTime) -> StoreResult<bool>;
     /// Ends every sent message whose expiry has passed, destroying key and content first.
@@ -167,9 +168,19 @@ pub trait Store: Send + Sync {
         quiet_seconds: i64,
     ) -> StoreResult<bool>;
 
-    // Audit trail.
-    async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()>;
+    // Audit chain.
+    /// Appends to the organisation's chain under its lock: the next sequence number and the
+    /// previous MAC are read and the record written in one transaction.
+    async fn append_audit(
+        &self,
+        event: &NewAuditEvent,
+        mac: AuditMac<'_>,
+    ) -> StoreResult<AuditEvent>;
+    /// The chain of one organisation, in order.
     async fn audit_events(&self, org_id: &str) -> StoreResult<Vec<AuditEvent>>;
+    async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>>;
+    /// Deletes records older than `before` from the start of the chain; returns how many.
+    async fn prune_audit(&self, org_id: &str, before: UnixTime) -> StoreResult<u64>;
 
     // Jobs.
     async fn enqueue(&self, job: &NewJob) -> StoreResult<()>;

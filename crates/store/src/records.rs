@@ -14,6 +14,7 @@ pub struct Organisation {
     /// JSON arrays of extra keywords and regular expressions that count as sensitive.
     pub detection_keywords: String,
     pub detection_patterns: String,
+    pub audit_retention_days: i64,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -182,11 +183,11 @@ pub enum SmsReservation {
     OrganisationDailyCap,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct AuditEvent {
-    pub id: String,
+/// A record to append to an organisation's audit chain.
+#[derive(Debug, Clone)]
+pub struct NewAuditEvent {
     pub org_id: String,
-    /// Who did it: a user id, or `recipient:<delivery id>`, or `system`.
+    /// Who did it: a user id, `recipient:<delivery id>`, or `system`.
     pub actor: String,
     pub action: String,
     pub subject: String,
@@ -194,3 +195,28 @@ pub struct AuditEvent {
     pub detail: String,
     pub created_at: UnixTime,
 }
+
+/// A record of the audit chain as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditEvent {
+    pub org_id: String,
+    pub seq: i64,
+    pub actor: String,
+    pub action: String,
+    pub subject: String,
+    pub detail: String,
+    pub created_at: UnixTime,
+    pub prev_mac: String,
+    pub mac: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AuditHead {
+    pub org_id: String,
+    pub seq: i64,
+    pub mac: String,
+    pub pruned_through: i64,
+}
+
+/// Computes a record's MAC from its fields and the previous MAC (the key lives outside the store).
+pub type AuditMac<'a> = &'a (dyn Fn(&NewAuditEvent, i64, &str) -> String + Sync);

@@ -56,7 +56,7 @@ macro_rules! impl_store {
 
             async fn create_organisation(&self, org: &Organisation, domains: &[String]) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO organisations (id, name, default_expiry_days, max_expiry_days, created_at, detection_level, detection_keywords, detection_patterns) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                sqlx::query("INSERT INTO organisations (id, name, default_expiry_days, max_expiry_days, created_at, detection_level, detection_keywords, detection_patterns, audit_retention_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                     .bind(&org.id)
                     .bind(&org.name)
                     .bind(org.default_expiry_days)
@@ -65,6 +65,7 @@ macro_rules! impl_store {
                     .bind(&org.detection_level)
                     .bind(&org.detection_keywords)
                     .bind(&org.detection_patterns)
+                    .bind(org.audit_retention_days)
                     .execute(&mut *tx)
                     .await?;
                 for domain in domains {
@@ -258,13 +259,13 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()> {
-                sqlx::query("UPDATE deliveries SET opened_at = $2 WHERE id = $1 AND opened_at IS NULL")
+            async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE deliveries SET opened_at = $2 WHERE id = $1 AND opened_at IS NULL")
                     .bind(delivery_id)
                     .bind(now)
                     .execute(&self.pool)
                     .await?;
-                Ok(())
+                Ok(done.rows_affected() == 1)
             }
 
             async fn revoke_message(&self, id: &str, now: UnixTime) -> StoreResult<bool> {
@@ -564,25 +565,84 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() == 1)
             }
 
-            async fn record_audit(&self, event: &AuditEvent) -> StoreResult<()> {
-                sqlx::query("INSERT INTO audit_events (id, org_id, actor, action, subject, detail, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .bind(&event.id)
+            async fn append_audit(&self, event: &NewAuditEvent, mac: AuditMac<'_>) -> StoreResult<AuditEvent> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query($lock_org).bind(&event.org_id).execute(&mut *tx).await?;
+                let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, mac FROM audit_heads WHERE org_id = $1")
                     .bind(&event.org_id)
-                    .bind(&event.actor)
-                    .bind(&event.action)
-                    .bind(&event.subject)
-                    .bind(&event.detail)
-                    .bind(event.created_at)
-                    .execute(&self.pool)
+                    .fetch_optional(&mut *tx)
                     .await?;
-                Ok(())
+                let (seq, prev_mac) = head.map_or((1, String::new()), |(seq, mac)| (seq + 1, mac));
+                let record = AuditEvent {
+                    org_id: event.org_id.clone(),
+                    seq,
+                    actor: event.actor.clone(),
+                    action: event.action.clone(),
+                    subject: event.subject.clone(),
+                    detail: event.detail.clone(),
+                    created_at: event.created_at,
+                    mac: mac(event, seq, &prev_mac),
+                    prev_mac,
+                };
+                sqlx::query("INSERT INTO audit_log (org_id, seq, actor, action, subject, detail, created_at, prev_mac, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                    .bind(&record.org_id)
+                    .bind(record.seq)
+                    .bind(&record.actor)
+                    .bind(&record.action)
+                    .bind(&record.subject)
+                    .bind(&record.detail)
+                    .bind(record.created_at)
+                    .bind(&record.prev_mac)
+                    .bind(&record.mac)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO audit_heads (org_id, seq, mac) VALUES ($1, $2, $3) ON CONFLICT (org_id) DO UPDATE SET seq = $2, mac = $3")
+                    .bind(&record.org_id)
+                    .bind(record.seq)
+                    .bind(&record.mac)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(record)
             }
 
             async fn audit_events(&self, org_id: &str) -> StoreResult<Vec<AuditEvent>> {
-                Ok(sqlx::query_as("SELECT * FROM audit_events WHERE org_id = $1 ORDER BY created_at, id")
+                Ok(sqlx::query_as("SELECT * FROM audit_log WHERE org_id = $1 ORDER BY seq")
                     .bind(org_id)
                     .fetch_all(&self.pool)
                     .await?)
+            }
+
+            async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>> {
+                Ok(sqlx::query_as("SELECT * FROM audit_heads ORDER BY org_id")
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn prune_audit(&self, org_id: &str, before: UnixTime) -> StoreResult<u64> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query($lock_org).bind(org_id).execute(&mut *tx).await?;
+                // Only a prefix of the chain goes, so what remains still verifies from its start.
+                let last: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM audit_log WHERE org_id = $1 AND seq < COALESCE((SELECT MIN(seq) FROM audit_log WHERE org_id = $1 AND created_at >= $2), (SELECT seq FROM audit_heads WHERE org_id = $1))")
+                    .bind(org_id)
+                    .bind(before)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                let Some(last) = last else {
+                    return Ok(0);
+                };
+                let done = sqlx::query("DELETE FROM audit_log WHERE org_id = $1 AND seq <= $2")
+                    .bind(org_id)
+                    .bind(last)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE audit_heads SET pruned_through = $2 WHERE org_id = $1")
+                    .bind(org_id)
+                    .bind(last)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done.rows_affected())
             }
 
             async fn pending_jobs(&self) -> StoreResult<i64> {

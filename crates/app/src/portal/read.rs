@@ -64,7 +64,17 @@ impl App {
                 });
             }
         }
-        self.store.mark_opened(delivery_id, self.now()).await?;
+        if self.store.mark_opened(delivery_id, self.now()).await? {
+            let actor = format!("recipient:{delivery_id}");
+            self.audit(
+                &context.organisation.id,
+                &actor,
+                "message.opened",
+                &context.message.id,
+                serde_json::json!({}),
+            )
+            .await?;
+        }
         Ok(ReadView {
             organisation: context.organisation.name.clone(),
             sender_name: context.sender.display_name.clone(),
@@ -114,6 +124,15 @@ impl App {
             .await?;
         self.job_wakeup.notify_one();
         tracing::info!(message_id = %context.message.id, "recipient replied");
+        let actor = format!("recipient:{}", context.delivery.delivery.id);
+        self.audit(
+            &context.organisation.id,
+            &actor,
+            "reply.sent",
+            &context.message.id,
+            serde_json::json!({}),
+        )
+        .await?;
         Ok(context.sender.display_name)
     }
 

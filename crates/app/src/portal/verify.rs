@@ -150,6 +150,16 @@ impl App {
             .create_session(session.hash().as_bytes(), &delivery_id, self.now())
             .await?;
         tracing::info!(delivery_id = %delivery_id, "recipient verified");
+        let actor = format!("recipient:{delivery_id}");
+        let detail = serde_json::json!({"method": context.delivery.verification_method});
+        self.audit(
+            &context.organisation.id,
+            &actor,
+            "recipient.verified",
+            &context.message.id,
+            detail,
+        )
+        .await?;
         Ok(VerifyOutcome::Verified(session))
     }
 
@@ -158,6 +168,16 @@ impl App {
         let failures = self.store.count_failure(delivery_id).await?;
         let now = self.now();
         tracing::info!(delivery_id = %delivery_id, failures, "verification failed");
+        let actor = format!("recipient:{delivery_id}");
+        let detail = serde_json::json!({"failures": failures});
+        self.audit(
+            &context.organisation.id,
+            &actor,
+            "recipient.verification_failed",
+            &context.message.id,
+            detail,
+        )
+        .await?;
         Ok(match self.attempts.after_failure(failures, now) {
             FailureConsequence::TryAgain => VerifyOutcome::WrongCode,
             FailureConsequence::WaitUntil(until) => {
