@@ -5,8 +5,12 @@ use serde_json::json;
 
 use crate::on_both_backends;
 use crate::support::{Backend, Browser, SENDER, TestApp, spawn_app};
+use zegel_app::{NewOrganisationRequest, RetentionReport};
 
-on_both_backends!(every_step_is_audited_and_tampering_shows);
+on_both_backends!(
+    every_step_is_audited_and_tampering_shows,
+    the_retention_schedule_runs_on_the_clock,
+);
 
 /// Runs SQL against the test's own database, as an intruder with database access would.
 async fn tamper(app: &TestApp, sql: &'static str) {
@@ -113,5 +117,104 @@ async fn every_step_is_audited_and_tampering_shows(backend: Backend) {
     assert_eq!(
         problem(&app).await.as_deref(),
         Some("record 3 does not follow record 2")
+    );
+}
+
+async fn the_retention_schedule_runs_on_the_clock(backend: Backend) {
+    let app = spawn_app(backend).await;
+    app.app
+        .create_organisation(NewOrganisationRequest {
+            audit_retention_days: 30,
+            ..NewOrganisationRequest::named("Kort Geheugen", &["kort.example"])
+        })
+        .await
+        .unwrap();
+    app.app
+        .create_user(
+            "Kort Geheugen",
+            "lid@kort.example",
+            "Lid",
+            zegel_app::Language::Nl,
+        )
+        .await
+        .unwrap();
+    let user = app
+        .app
+        .store
+        .user_by_email("lid@kort.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let sent = app
+        .app
+        .send_message(
+            &user,
+            serde_json::from_value(json!({"subject": "S", "body": "B", "to": [{"email": "r@example.nl"}], "expires_in_days": 7})).unwrap(),
+        )
+        .await
+        .unwrap();
+    app.run_jobs().await;
+    let link = app.smtp.only_mail_to("r@example.nl").portal_link();
+    let mut browser = Browser::new();
+    let csrf = browser.get(&link).await.csrf();
+    browser
+        .post(&format!("{link}/code"), &[("csrf", &csrf)])
+        .await;
+    app.run_jobs().await;
+    let delivery_id = &sent.recipients[0].delivery_id;
+    assert!(
+        app.app
+            .store
+            .latest_challenge(delivery_id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let records_before = app
+        .app
+        .store
+        .audit_events(&user.org_id)
+        .await
+        .unwrap()
+        .len();
+    assert!(records_before >= 3);
+
+    app.clock.advance(2 * 86_400);
+    let report = app.worker.enforce_retention().await.unwrap();
+    assert_eq!(report.challenges_removed, 1);
+    assert!(
+        app.app
+            .store
+            .latest_challenge(delivery_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(report.messages_expired, 0);
+
+    app.clock.advance(6 * 86_400);
+    assert_eq!(
+        app.worker
+            .enforce_retention()
+            .await
+            .unwrap()
+            .messages_expired,
+        1
+    );
+
+    // After 30 days the old records go; the newest stays and the chain still verifies.
+    app.clock.advance(31 * 86_400);
+    let report = app.worker.enforce_retention().await.unwrap();
+    assert!(
+        report.audit_records_removed as usize >= records_before,
+        "{report:?}"
+    );
+    let left = app.app.store.audit_events(&user.org_id).await.unwrap();
+    assert_eq!(left.len(), 1, "only the newest record stays: {left:?}");
+    let reports = app.app.verify_audit().await.unwrap();
+    assert!(reports.iter().all(|r| r.problem.is_none()), "{reports:?}");
+    assert_eq!(
+        app.worker.enforce_retention().await.unwrap(),
+        RetentionReport::default()
     );
 }

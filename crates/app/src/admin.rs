@@ -14,6 +14,8 @@ pub struct NewOrganisationRequest {
     pub detection_level: String,
     pub detection_keywords: Vec<String>,
     pub detection_patterns: Vec<String>,
+    /// How long audit records are kept; six years by default.
+    pub audit_retention_days: u32,
 }
 
 impl NewOrganisationRequest {
@@ -28,6 +30,7 @@ impl NewOrganisationRequest {
             detection_level: "block".to_owned(),
             detection_keywords: Vec::new(),
             detection_patterns: Vec::new(),
+            audit_retention_days: 2192,
         }
     }
 }
@@ -83,7 +86,7 @@ impl App {
                 .expect("strings serialise"),
             detection_patterns: serde_json::to_string(&request.detection_patterns)
                 .expect("strings serialise"),
-            audit_retention_days: 2192,
+            audit_retention_days: i64::from(request.audit_retention_days.max(1)),
         };
         self.store.create_organisation(&org, &domains).await?;
         Ok(org)

@@ -32,7 +32,7 @@ pub use protection::DetectionReport;
 pub use recipients::RecipientSummary;
 pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, VerificationInput};
 pub use sent::{DeliveryStatus, MessageDetail, MessageSummary, ThreadReply};
-pub use worker::Worker;
+pub use worker::{RetentionReport, Worker};
 pub use zegel_crypto::Token;
 pub use zegel_domain::Language;
 pub use zegel_store::User;

@@ -11,6 +11,15 @@ pub const LEASE_SECONDS: i64 = 300;
 /// How often expired messages and old phone numbers are looked for.
 const EXPIRY_SWEEP_SECONDS: i64 = 30;
 
+/// What one retention pass removed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RetentionReport {
+    pub messages_expired: usize,
+    pub challenges_removed: u64,
+    pub phone_numbers_removed: u64,
+    pub audit_records_removed: u64,
+}
+
 #[derive(Clone)]
 pub struct Worker {
     app: App,
@@ -68,6 +77,26 @@ impl Worker {
         Ok(expired)
     }
 
+    /// The retention schedule: expired messages shredded, SMS numbers after seven days,
+    /// verification challenges after a day, audit records after the organisation's retention.
+    pub async fn enforce_retention(&self) -> AppResult<RetentionReport> {
+        let report = RetentionReport {
+            messages_expired: self.expire_messages().await?.len(),
+            // Code hashes serve nothing after their 10 minutes; a day of them helps support.
+            challenges_removed: self
+                .app
+                .store
+                .purge_challenges(self.app.now() - 86_400)
+                .await?,
+            phone_numbers_removed: self.app.purge_phone_numbers().await?,
+            audit_records_removed: self.app.prune_audit().await?,
+        };
+        if report != RetentionReport::default() {
+            tracing::info!(?report, "retention enforced");
+        }
+        Ok(report)
+    }
+
     /// Runs until `shutdown` resolves; a running job is finished first.
     pub async fn run(self, shutdown: impl std::future::Future<Output = ()>) {
         tokio::pin!(shutdown);
@@ -79,18 +108,8 @@ impl Worker {
             let now = self.app.now();
             if now.saturating_sub(last_sweep) >= EXPIRY_SWEEP_SECONDS {
                 last_sweep = now;
-                if let Err(error) = self.expire_messages().await {
-                    tracing::error!(%error, "worker could not expire messages");
-                }
-                match self.app.prune_audit().await {
-                    Ok(0) => {}
-                    Ok(count) => tracing::info!(count, "audit records past retention removed"),
-                    Err(error) => tracing::error!(%error, "worker could not prune the audit trail"),
-                }
-                match self.app.purge_phone_numbers().await {
-                    Ok(0) => {}
-                    Ok(count) => tracing::info!(count, "phone numbers removed from the SMS log"),
-                    Err(error) => tracing::error!(%error, "worker could not purge phone numbers"),
+                if let Err(error) = self.enforce_retention().await {
+                    tracing::error!(%error, "worker could not enforce retention");
                 }
             }
             tokio::select! {

@@ -72,6 +72,9 @@ enum AdminCommand {
         /// An extra regular expression that makes a message sensitive (repeat for several).
         #[arg(long = "detection-pattern")]
         detection_patterns: Vec<String>,
+        /// Days audit records are kept (default six years).
+        #[arg(long, default_value_t = 2192)]
+        audit_retention_days: u32,
     },
     /// Create a staff user in an organisation (by id or name); prints its id.
     #[command(name = "create-user")]
@@ -191,6 +194,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     detection_level,
                     detection_keywords,
                     detection_patterns,
+                    audit_retention_days,
                 } => {
                     let org = app
                         .create_organisation(NewOrganisationRequest {
@@ -201,6 +205,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                             detection_level,
                             detection_keywords,
                             detection_patterns,
+                            audit_retention_days,
                         })
                         .await?;
                     println!("{}", org.id);

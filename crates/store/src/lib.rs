@@ -168,6 +168,9 @@ pub trait Store: Send + Sync {
         quiet_seconds: i64,
     ) -> StoreResult<bool>;
 
+    /// Deletes challenges (code hashes) created before `before`; returns how many.
+    async fn purge_challenges(&self, before: UnixTime) -> StoreResult<u64>;
+
     // Audit chain.
     /// Appends to the organisation's chain under its lock: the next sequence number and the
     /// previous MAC are read and the record written in one transaction.

@@ -565,6 +565,14 @@ macro_rules! impl_store {
                 Ok(done.rows_affected() == 1)
             }
 
+            async fn purge_challenges(&self, before: UnixTime) -> StoreResult<u64> {
+                let done = sqlx::query("DELETE FROM challenges WHERE created_at < $1")
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected())
+            }
+
             async fn append_audit(&self, event: &NewAuditEvent, mac: AuditMac<'_>) -> StoreResult<AuditEvent> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query($lock_org).bind(&event.org_id).execute(&mut *tx).await?;
