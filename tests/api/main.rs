@@ -5,6 +5,7 @@ mod support;
 
 mod api_contract;
 mod audit;
+mod data_subjects;
 mod detection;
 mod expiry_and_revocation;
 mod jobs;

@@ -5,6 +5,7 @@
 mod admin;
 mod audit;
 mod clock;
+mod data_subjects;
 mod error;
 mod jobs;
 pub(crate) mod portal;
@@ -25,6 +26,10 @@ use zegel_store::{SmsCaps, Store};
 pub use admin::NewOrganisationRequest;
 pub use audit::ChainReport;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use data_subjects::{
+    ErasureReport, EventData, MessageData, RecipientData, Rectification, SmsData, SubjectExport,
+    SubjectQuery,
+};
 pub use error::{AppError, AppResult};
 pub use portal::read::MAX_REPLY_CHARS;
 pub use portal::{CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome};

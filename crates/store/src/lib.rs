@@ -171,6 +171,21 @@ pub trait Store: Send + Sync {
     /// Deletes challenges (code hashes) created before `before`; returns how many.
     async fn purge_challenges(&self, before: UnixTime) -> StoreResult<u64>;
 
+    // Data-subject rights.
+    async fn recipients_by_phone(&self, org_id: &str, phone: &str) -> StoreResult<Vec<Recipient>>;
+    async fn deliveries_of_recipient(&self, recipient_id: &str) -> StoreResult<Vec<DeliveryView>>;
+    async fn sms_of_recipient(&self, recipient_id: &str) -> StoreResult<Vec<SmsLog>>;
+    async fn rectify_recipient(&self, id: &str, email: &str, language: &str) -> StoreResult<()>;
+    /// Erases a person: their record is pseudonymised, their numbers and replies removed,
+    /// their sessions ended, and the messages only they received shredded. Returns the ids
+    /// of the shredded messages.
+    async fn erase_recipient(
+        &self,
+        id: &str,
+        pseudonym: &str,
+        now: UnixTime,
+    ) -> StoreResult<Vec<String>>;
+
     // Audit chain.
     /// Appends to the organisation's chain under its lock: the next sequence number and the
     /// previous MAC are read and the record written in one transaction.

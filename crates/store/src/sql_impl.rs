@@ -573,6 +573,69 @@ macro_rules! impl_store {
                 Ok(done.rows_affected())
             }
 
+            async fn recipients_by_phone(&self, org_id: &str, phone: &str) -> StoreResult<Vec<Recipient>> {
+                Ok(sqlx::query_as("SELECT * FROM recipients WHERE org_id = $1 AND phone = $2 ORDER BY created_at")
+                    .bind(org_id)
+                    .bind(phone)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn deliveries_of_recipient(&self, recipient_id: &str) -> StoreResult<Vec<DeliveryView>> {
+                Ok(sqlx::query_as(concat!(delivery_view!(), " WHERE d.recipient_id = $1 ORDER BY d.id"))
+                    .bind(recipient_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn sms_of_recipient(&self, recipient_id: &str) -> StoreResult<Vec<SmsLog>> {
+                Ok(sqlx::query_as("SELECT * FROM sms_log WHERE recipient_id = $1 ORDER BY created_at, id")
+                    .bind(recipient_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn rectify_recipient(&self, id: &str, email: &str, language: &str) -> StoreResult<()> {
+                sqlx::query("UPDATE recipients SET email = $2, language = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(email)
+                    .bind(language)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn erase_recipient(&self, id: &str, pseudonym: &str, now: UnixTime) -> StoreResult<Vec<String>> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                // Messages whose only recipient this person is go entirely.
+                let shredded: Vec<String> = sqlx::query_scalar("UPDATE messages SET state = 'expired', ended_at = $2, wrapped_dek = NULL, subject_ct = NULL, body_ct = NULL WHERE state = 'sent' AND id IN (SELECT message_id FROM deliveries WHERE recipient_id = $1) AND NOT EXISTS (SELECT 1 FROM deliveries o WHERE o.message_id = messages.id AND o.recipient_id <> $1) RETURNING id")
+                    .bind(id)
+                    .bind(now)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE replies SET body_ct = NULL WHERE delivery_id IN (SELECT id FROM deliveries WHERE recipient_id = $1)")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("DELETE FROM portal_sessions WHERE delivery_id IN (SELECT id FROM deliveries WHERE recipient_id = $1)")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE sms_log SET phone = NULL, phone_masked = 'erased', purged_at = $2 WHERE recipient_id = $1")
+                    .bind(id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE recipients SET email = $2, phone = NULL, access_code_hash = NULL, verification_method = 'email_code' WHERE id = $1")
+                    .bind(id)
+                    .bind(pseudonym)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                self.after_shred().await?;
+                Ok(shredded)
+            }
+
             async fn append_audit(&self, event: &NewAuditEvent, mac: AuditMac<'_>) -> StoreResult<AuditEvent> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query($lock_org).bind(&event.org_id).execute(&mut *tx).await?;

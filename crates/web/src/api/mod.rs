@@ -2,6 +2,7 @@
 //! OpenAPI document at `/api/openapi.json`.
 
 mod auth;
+mod data_subjects;
 mod error;
 mod messages;
 mod recipients;
@@ -33,6 +34,12 @@ pub fn routes() -> Router<App> {
             put(recipients::change_verification),
         )
         .route("/api/v1/sms/reports/{provider}", post(sms_reports::receive))
+        .route(
+            "/api/v1/data-subjects",
+            get(data_subjects::export)
+                .patch(data_subjects::rectify)
+                .delete(data_subjects::erase),
+        )
 }
 
 #[derive(OpenApi)]
@@ -44,7 +51,10 @@ pub fn routes() -> Router<App> {
         messages::detail,
         messages::revoke,
         messages::unlock,
-        recipients::change_verification
+        recipients::change_verification,
+        data_subjects::export,
+        data_subjects::rectify,
+        data_subjects::erase
     ),
     components(schemas(
         zegel_app::SendRequest,
@@ -57,6 +67,13 @@ pub fn routes() -> Router<App> {
         zegel_app::DeliveryStatus,
         zegel_app::ThreadReply,
         zegel_app::RecipientSummary,
+        zegel_app::SubjectExport,
+        zegel_app::RecipientData,
+        zegel_app::MessageData,
+        zegel_app::SmsData,
+        zegel_app::EventData,
+        zegel_app::Rectification,
+        zegel_app::ErasureReport,
         error::ErrorBody,
     )),
     modifiers(&BearerScheme),
