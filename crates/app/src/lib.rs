@@ -9,6 +9,7 @@ mod data_subjects;
 mod error;
 mod jobs;
 pub(crate) mod portal;
+mod proof;
 mod protection;
 mod recipients;
 mod send;
@@ -33,6 +34,7 @@ pub use data_subjects::{
 pub use error::{AppError, AppResult};
 pub use portal::read::MAX_REPLY_CHARS;
 pub use portal::{CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome};
+pub use proof::{Proof, RecipientProof};
 pub use protection::DetectionReport;
 pub use recipients::RecipientSummary;
 pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, VerificationInput};

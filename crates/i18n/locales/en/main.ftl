@@ -92,3 +92,15 @@ portal-wrong-number-sent = Thank you. We told { $sender } that this number is no
 ## E-mail to the sender: the recipient says the number is wrong
 mail-wrong-number-subject = { $recipient } says the phone number is not right
 mail-wrong-number-body = { $recipient } says the phone number { $phone } that you set for your secure message is not theirs. Please check the number and change it for this recipient, then send the message again.
+
+## Proof of delivery (for the sender)
+proof-title = Proof of delivery
+proof-message = Message
+proof-sent-by = Sent by { $sender } ({ $organisation }) on { $date }
+proof-state = State: { $state }
+proof-expires = Available until { $date }
+proof-recipient = Recipient
+proof-event = Event
+proof-time = Time (UTC)
+proof-no-events = Nothing has happened yet.
+proof-integrity = These events come from the organisation's audit chain; each carries a MAC over the previous one. Newest record: { $seq }, MAC { $mac }.

@@ -92,3 +92,15 @@ portal-wrong-number-sent = Dank u. We hebben { $sender } laten weten dat dit num
 ## E-mail aan de afzender: de ontvanger zegt dat het nummer niet klopt
 mail-wrong-number-subject = { $recipient } meldt dat het telefoonnummer niet klopt
 mail-wrong-number-body = { $recipient } meldt dat het telefoonnummer { $phone } dat u voor uw beveiligde bericht hebt ingesteld, niet van hem of haar is. Controleer het nummer, pas het aan voor deze ontvanger en stuur het bericht opnieuw.
+
+## Bewijs van aflevering (voor de afzender)
+proof-title = Bewijs van aflevering
+proof-message = Bericht
+proof-sent-by = Verstuurd door { $sender } ({ $organisation }) op { $date }
+proof-state = Status: { $state }
+proof-expires = Beschikbaar tot { $date }
+proof-recipient = Ontvanger
+proof-event = Gebeurtenis
+proof-time = Tijd (UTC)
+proof-no-events = Er is nog niets gebeurd.
+proof-integrity = Deze gebeurtenissen komen uit de auditketen van de organisatie; elke regel draagt een MAC over de vorige. Nieuwste regel: { $seq }, MAC { $mac }.

@@ -5,6 +5,7 @@ mod auth;
 mod data_subjects;
 mod error;
 mod messages;
+mod proof;
 mod recipients;
 mod sms_reports;
 
@@ -25,6 +26,7 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/messages", post(messages::send).get(messages::list))
         .route("/api/v1/messages/{id}", get(messages::detail))
         .route("/api/v1/messages/{id}/revoke", post(messages::revoke))
+        .route("/api/v1/messages/{id}/proof", get(proof::proof))
         .route(
             "/api/v1/messages/{id}/recipients/{delivery_id}/unlock",
             post(messages::unlock),
@@ -51,6 +53,7 @@ pub fn routes() -> Router<App> {
         messages::detail,
         messages::revoke,
         messages::unlock,
+        proof::proof,
         recipients::change_verification,
         data_subjects::export,
         data_subjects::rectify,
