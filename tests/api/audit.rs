@@ -108,17 +108,38 @@ async fn every_step_is_audited_and_tampering_shows(backend: Backend) {
 
     // The sender's proof of delivery shows the same steps, per recipient.
     let response = reqwest::Client::new()
-        .get(format!("{}/api/v1/messages/{}/proof", app.base_url, sent["id"].as_str().unwrap()))
+        .get(format!(
+            "{}/api/v1/messages/{}/proof",
+            app.base_url,
+            sent["id"].as_str().unwrap()
+        ))
         .bearer_auth(&app.token)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    let disposition = response.headers()["content-disposition"].to_str().unwrap().to_owned();
-    assert!(disposition.starts_with("attachment; filename=\"proof-"), "{disposition}");
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment; filename=\"proof-"),
+        "{disposition}"
+    );
     let html = response.text().await.unwrap();
-    assert!(html.contains("Proof of delivery") && html.contains(to), "{html}");
-    for step in ["message.notified", "code.sent", "recipient.verification_failed", "recipient.verified", "message.opened", "reply.sent", "message.revoked"] {
+    assert!(
+        html.contains("Proof of delivery") && html.contains(to),
+        "{html}"
+    );
+    for step in [
+        "message.notified",
+        "code.sent",
+        "recipient.verification_failed",
+        "recipient.verified",
+        "message.opened",
+        "reply.sent",
+        "message.revoked",
+    ] {
         assert!(html.contains(step), "{step} missing from the proof");
     }
 

@@ -4,6 +4,7 @@
 mod support;
 
 mod api_contract;
+mod archive;
 mod audit;
 mod data_subjects;
 mod detection;

@@ -3,6 +3,7 @@
 //! and know nothing of HTTP, so the web, the CLI and the worker all share one behaviour.
 
 mod admin;
+mod archive;
 mod audit;
 mod clock;
 mod data_subjects;
@@ -25,6 +26,7 @@ use zegel_sms::SmsProvider;
 use zegel_store::{SmsCaps, Store};
 
 pub use admin::NewOrganisationRequest;
+pub use archive::EmlFile;
 pub use audit::ChainReport;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use data_subjects::{

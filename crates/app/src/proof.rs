@@ -44,7 +44,10 @@ impl App {
         let audit = self.store.audit_events(&message.org_id).await?;
         let message_wide: Vec<(String, i64)> = audit
             .iter()
-            .filter(|e| e.subject == message.id && matches!(e.action.as_str(), "message.revoked" | "message.expired"))
+            .filter(|e| {
+                e.subject == message.id
+                    && matches!(e.action.as_str(), "message.revoked" | "message.expired")
+            })
             .map(|e| (e.action.clone(), e.created_at))
             .collect();
         let mut recipients = Vec::new();
@@ -67,7 +70,11 @@ impl App {
         }
         let head = audit.last();
         Ok(Proof {
-            subject: decrypt_field(key.as_ref(), message.subject_ct.as_deref(), &content_label(&message.id, "subject"))?,
+            subject: decrypt_field(
+                key.as_ref(),
+                message.subject_ct.as_deref(),
+                &content_label(&message.id, "subject"),
+            )?,
             message_id: message.id.clone(),
             sender_name: parties.sender.display_name.clone(),
             organisation: parties.organisation.name.clone(),

@@ -2,12 +2,14 @@
 //! from templates in the reader's language, and the ways to send it: a real SMTP server,
 //! or the dev outbox, a folder that the dev outbox page shows.
 
+mod eml;
 mod outbox;
 mod smtp;
 mod templates;
 
 use async_trait::async_trait;
 
+pub use eml::Eml;
 pub use outbox::{DevOutbox, OutboxEntry};
 pub use smtp::SmtpSender;
 pub use templates::{CodeMail, NotificationMail, ReplyMail, WrongNumberMail};

@@ -88,6 +88,15 @@ enum AdminCommand {
         #[arg(long, default_value = "nl")]
         language: String,
     },
+    /// Write every message of an organisation that still exists, with its replies, as .eml
+    /// files into a folder (the archive before messages expire).
+    #[command(name = "export")]
+    Export {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Create an API token for a user; prints the token once.
     #[command(name = "create-token")]
     Token {
@@ -222,6 +231,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         "{}",
                         app.create_user(&org, &email, &name, language).await?.id
                     );
+                }
+                AdminCommand::Export { org, out } => {
+                    std::fs::create_dir_all(&out)?;
+                    let files = app.export_organisation(&org).await?;
+                    for file in &files {
+                        std::fs::write(out.join(&file.name), &file.bytes)?;
+                    }
+                    println!("{} files written to {}", files.len(), out.display());
                 }
                 AdminCommand::Token { user, label } => {
                     println!("{}", app.create_api_token(&user, &label).await?.expose());

@@ -171,6 +171,9 @@ pub trait Store: Send + Sync {
     /// Deletes challenges (code hashes) created before `before`; returns how many.
     async fn purge_challenges(&self, before: UnixTime) -> StoreResult<u64>;
 
+    /// Messages of an organisation that still hold content, oldest first.
+    async fn messages_of_organisation(&self, org_id: &str) -> StoreResult<Vec<Message>>;
+
     // Data-subject rights.
     async fn recipients_by_phone(&self, org_id: &str, phone: &str) -> StoreResult<Vec<Recipient>>;
     async fn deliveries_of_recipient(&self, recipient_id: &str) -> StoreResult<Vec<DeliveryView>>;

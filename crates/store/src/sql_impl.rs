@@ -573,6 +573,13 @@ macro_rules! impl_store {
                 Ok(done.rows_affected())
             }
 
+            async fn messages_of_organisation(&self, org_id: &str) -> StoreResult<Vec<Message>> {
+                Ok(sqlx::query_as("SELECT * FROM messages WHERE org_id = $1 AND wrapped_dek IS NOT NULL ORDER BY created_at, id")
+                    .bind(org_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
             async fn recipients_by_phone(&self, org_id: &str, phone: &str) -> StoreResult<Vec<Recipient>> {
                 Ok(sqlx::query_as("SELECT * FROM recipients WHERE org_id = $1 AND phone = $2 ORDER BY created_at")
                     .bind(org_id)

@@ -104,3 +104,4 @@ proof-event = Event
 proof-time = Time (UTC)
 proof-no-events = Nothing has happened yet.
 proof-integrity = These events come from the organisation's audit chain; each carries a MAC over the previous one. Newest record: { $seq }, MAC { $mac }.
+portal-download-copy = Download a copy (.eml)

@@ -104,3 +104,4 @@ proof-event = Gebeurtenis
 proof-time = Tijd (UTC)
 proof-no-events = Er is nog niets gebeurd.
 proof-integrity = Deze gebeurtenissen komen uit de auditketen van de organisatie; elke regel draagt een MAC over de vorige. Nieuwste regel: { $seq }, MAC { $mac }.
+portal-download-copy = Download een kopie (.eml)

@@ -30,6 +30,7 @@ pub fn routes() -> Router<App> {
         .route("/m/{link}/verify", post(verify))
         .route("/m/{link}/reply", post(reply))
         .route("/m/{link}/wrong-number", post(wrong_number))
+        .route("/m/{link}/message.eml", get(download_copy))
         .route("/static/portal.css", get(stylesheet))
 }
 
@@ -444,6 +445,36 @@ async fn wrong_number(
                     None,
                 )
                 .await
+        }
+        Err(error) => visit.failure(error),
+    }
+}
+
+/// The recipient's own copy, for a verified session only.
+async fn download_copy(
+    State(app): State<App>,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+    jar: CookieJar,
+) -> Response {
+    let visit = Visit::new(app, link, None, jar, &headers);
+    let Some(session) = cookies::session(&visit.jar) else {
+        return visit.landing(|_, _| None, None).await;
+    };
+    match visit.app.recipient_copy(&visit.link, &session).await {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, "message/rfc822".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", file.name),
+                ),
+            ],
+            file.bytes,
+        )
+            .into_response(),
+        Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
+            visit.landing(|_, _| None, None).await
         }
         Err(error) => visit.failure(error),
     }

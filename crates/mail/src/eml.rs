@@ -1,0 +1,44 @@
+//! Messages as `.eml` files (RFC 5322), for the recipient's own copy and the organisation's
+//! archive.
+
+use lettre::Message;
+use lettre::message::Mailbox;
+use lettre::message::header::{ContentType, Date};
+use std::time::{Duration, UNIX_EPOCH};
+
+use crate::MailError;
+
+pub struct Eml<'a> {
+    pub from_name: &'a str,
+    pub from_address: &'a str,
+    pub to: &'a [String],
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub sent_at: i64,
+    pub message_id: String,
+}
+
+impl Eml<'_> {
+    pub fn render(&self) -> Result<Vec<u8>, MailError> {
+        let invalid = |what: &str| MailError::Invalid(what.to_owned());
+        let from_address = self
+            .from_address
+            .parse()
+            .map_err(|_| invalid("sender address"))?;
+        let mut builder = Message::builder()
+            .from(Mailbox::new(Some(self.from_name.to_owned()), from_address))
+            .subject(self.subject)
+            .message_id(Some(self.message_id.clone()))
+            .header(Date::new(
+                UNIX_EPOCH + Duration::from_secs(self.sent_at.max(0) as u64),
+            ));
+        for to in self.to {
+            builder = builder.to(to.parse().map_err(|_| invalid("recipient address"))?);
+        }
+        let message = builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(self.body.to_owned())
+            .map_err(|e| MailError::Invalid(e.to_string()))?;
+        Ok(message.formatted())
+    }
+}
