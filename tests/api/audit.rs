@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::on_both_backends;
-use crate::support::{Backend, Browser, SENDER, TestApp, spawn_app};
+use crate::support::{Backend, Browser, TestApp, spawn_app};
 use zegel_app::{NewOrganisationRequest, RetentionReport};
 
 on_both_backends!(
@@ -68,15 +68,7 @@ async fn every_step_is_audited_and_tampering_shows(backend: Backend) {
     )
     .await;
 
-    let org = app
-        .app
-        .store
-        .user_by_email(SENDER)
-        .await
-        .unwrap()
-        .unwrap()
-        .org_id;
-    let events = app.app.store.audit_events(&org).await.unwrap();
+    let events = app.audit_events().await;
     let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
     for expected in [
         "message.sent",

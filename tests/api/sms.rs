@@ -360,15 +360,7 @@ async fn a_recipient_can_say_the_number_is_not_theirs(backend: Backend) {
     assert_eq!(app.smtp.received_by(SENDER).len(), 1);
     let detail = app.message(sent["id"].as_str().unwrap()).await;
     assert!(detail["recipients"][0]["wrong_number_reported_at"].is_i64());
-    let org = app
-        .app
-        .store
-        .user_by_email(SENDER)
-        .await
-        .unwrap()
-        .unwrap()
-        .org_id;
-    let events = app.app.store.audit_events(&org).await.unwrap();
+    let events = app.audit_events().await;
     assert_eq!(
         events
             .iter()
@@ -404,15 +396,7 @@ async fn staff_change_the_identity_check_and_the_change_is_audited(backend: Back
         .await;
     assert_eq!(next["recipients"][0]["verification_method"], "sms");
 
-    let org = app
-        .app
-        .store
-        .user_by_email(SENDER)
-        .await
-        .unwrap()
-        .unwrap()
-        .org_id;
-    let events = app.app.store.audit_events(&org).await.unwrap();
+    let events = app.audit_events().await;
     let change = events
         .iter()
         .find(|e| e.action == "recipient.verification_changed")

@@ -100,16 +100,7 @@ impl App {
         display_name: &str,
         language: Language,
     ) -> AppResult<User> {
-        let org = match self.store.organisation(organisation).await? {
-            Some(org) => org,
-            None => self
-                .store
-                .organisation_by_name(organisation)
-                .await?
-                .ok_or_else(|| {
-                    AppError::Invalid(vec![format!("no organisation '{organisation}'")])
-                })?,
-        };
+        let org = self.organisation_by_id_or_name(organisation).await?;
         let mut problems = Vec::new();
         let email = EmailAddress::parse(email)
             .map_err(|e| problems.push(e.to_string()))
@@ -130,6 +121,23 @@ impl App {
         };
         self.store.create_user(&user).await?;
         Ok(user)
+    }
+
+    /// An organisation named by its id or its exact name, as administrators type it.
+    pub(crate) async fn organisation_by_id_or_name(
+        &self,
+        organisation: &str,
+    ) -> AppResult<Organisation> {
+        match self.store.organisation(organisation).await? {
+            Some(org) => Ok(org),
+            None => self
+                .store
+                .organisation_by_name(organisation)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Invalid(vec![format!("no organisation '{organisation}'")])
+                }),
+        }
     }
 
     /// Creates an API token for a user; the token is shown once and only its hash is kept.

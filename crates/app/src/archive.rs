@@ -39,16 +39,7 @@ impl App {
 
     /// Every message of the organisation that still exists, with its replies, as `.eml` files.
     pub async fn export_organisation(&self, organisation: &str) -> AppResult<Vec<EmlFile>> {
-        let org = match self.store.organisation(organisation).await? {
-            Some(org) => org,
-            None => self
-                .store
-                .organisation_by_name(organisation)
-                .await?
-                .ok_or_else(|| {
-                    AppError::Invalid(vec![format!("no organisation '{organisation}'")])
-                })?,
-        };
+        let org = self.organisation_by_id_or_name(organisation).await?;
         let mut files = Vec::new();
         for message in self.store.messages_of_organisation(&org.id).await? {
             files.extend(self.message_files(&message).await?);

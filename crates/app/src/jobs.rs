@@ -113,13 +113,22 @@ impl App {
         }
     }
 
+    /// The delivery, unless it is gone or already notified (a job may run twice).
+    async fn unnotified_delivery(
+        &self,
+        delivery_id: &str,
+    ) -> AppResult<Option<zegel_store::DeliveryView>> {
+        Ok(self
+            .store
+            .delivery(delivery_id)
+            .await?
+            .filter(|v| v.delivery.notified_at.is_none()))
+    }
+
     async fn notify(&self, delivery_id: &str) -> AppResult<()> {
-        let Some(view) = self.store.delivery(delivery_id).await? else {
+        let Some(view) = self.unnotified_delivery(delivery_id).await? else {
             return Ok(());
         };
-        if view.delivery.notified_at.is_some() {
-            return Ok(());
-        }
         let Parties {
             message,
             sender,
@@ -159,12 +168,9 @@ impl App {
 
     /// An unsecured message: its content goes in the e-mail itself.
     async fn deliver_plain(&self, delivery_id: &str) -> AppResult<()> {
-        let Some(view) = self.store.delivery(delivery_id).await? else {
+        let Some(view) = self.unnotified_delivery(delivery_id).await? else {
             return Ok(());
         };
-        if view.delivery.notified_at.is_some() {
-            return Ok(());
-        }
         let Parties {
             message,
             sender,

@@ -204,6 +204,19 @@ impl TestApp {
         detail
     }
 
+    /// The audit chain of the sender's organisation.
+    pub async fn audit_events(&self) -> Vec<zegel_store::AuditEvent> {
+        let org = self
+            .app
+            .store
+            .user_by_email(SENDER)
+            .await
+            .unwrap()
+            .unwrap()
+            .org_id;
+        self.app.store.audit_events(&org).await.unwrap()
+    }
+
     /// Runs every due job, as the worker would.
     pub async fn run_jobs(&self) -> usize {
         self.worker.run_due_jobs().await.unwrap()
