@@ -322,6 +322,22 @@ async fn phone_numbers_leave_the_sms_log_after_seven_days(backend: Backend) {
     assert_eq!(purged.phone_masked, "+31 6 ** ** ** 78");
     assert!(purged.purged_at.is_some());
     assert_eq!(purged.status, "accepted", "the rest of the log stays");
+
+    // What is held about the number, asked by the number itself.
+    let (status, export) = app
+        .api(
+            Method::GET,
+            "/api/v1/data-subjects?phone=06%2012%2034%2056%2078",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{export}");
+    assert_eq!(export["recipients"][0]["email"], "sms3@example.nl");
+    assert_eq!(export["recipients"][0]["phone"], "+31612345678");
+    assert_eq!(
+        export["sms"],
+        json!([{"sent_at": purged.created_at, "status": "accepted", "phone": null, "phone_masked": "+31 6 ** ** ** 78"}])
+    );
 }
 
 async fn a_recipient_can_say_the_number_is_not_theirs(backend: Backend) {

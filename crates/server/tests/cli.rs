@@ -165,6 +165,18 @@ async fn a_fresh_machine_serves_with_sqlite_and_the_dev_outbox() {
 
     let data = dir.path().join("data");
     assert!(data.join("zegel.db").exists() && data.join("keys").exists());
+
+    // The audit chain of what just happened verifies from the command line.
+    let verify = zegel(dir.path(), &["audit", "verify"], &[])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        verify.status.success(),
+        "{report} {}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    assert!(report.contains("records, intact"), "{report}");
 }
 
 #[test]
