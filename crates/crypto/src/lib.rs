@@ -7,6 +7,7 @@ mod codes;
 mod envelope;
 mod keyring;
 mod random;
+mod stream;
 mod tokens;
 
 pub use access_code::{hash_access_code, verify_access_code};
@@ -14,6 +15,7 @@ pub use codes::{CodeHasher, generate_code};
 pub use envelope::DataKey;
 pub use keyring::{Keyring, KeyringError};
 pub use random::random_bytes;
+pub use stream::{AttachmentKey, CHUNK, StreamOpener, StreamSealer};
 pub use tokens::{Token, TokenHash, same_secret};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
