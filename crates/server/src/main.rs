@@ -157,6 +157,12 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     "No SMTP server configured: mail goes to {}/dev/outbox",
                     config.public_url
                 );
+                if !config.listen.ip().is_loopback() {
+                    // The outbox shows codes to anyone who can reach it: development only.
+                    tracing::warn!(
+                        "the dev outbox is reachable from other machines; set smtp_url before exposing Zegel"
+                    );
+                }
             }
             eprintln!("Zegel is listening on http://{}", running.address);
             shutdown_signal().await;
