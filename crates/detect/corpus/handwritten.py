@@ -1,15 +1,18 @@
-"""Turns handwritten.txt (marked [[TYPE|value]]) into handwritten.jsonl with code-point spans.
+"""Turns a hand-marked file (NAME.txt, values marked [[TYPE|value]]) into NAME.jsonl with
+code-point spans. NAME defaults to "handwritten".
 
-    python3 crates/detect/corpus/handwritten.py
+    python3 crates/detect/corpus/handwritten.py [fresh]
 """
 import json
 import os
 import re
+import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-source = open(os.path.join(here, "handwritten.txt"), encoding="utf-8").read()
+name = sys.argv[1] if len(sys.argv) > 1 else "handwritten"
+source = open(os.path.join(here, f"{name}.txt"), encoding="utf-8").read()
 blocks = [b.strip("\n") for b in re.split(r"^---$", "\n".join(l for l in source.splitlines() if not l.startswith("#")), flags=re.M)]
-with open(os.path.join(here, "handwritten.jsonl"), "w", encoding="utf-8") as out:
+with open(os.path.join(here, f"{name}.jsonl"), "w", encoding="utf-8") as out:
     for index, block in enumerate(b for b in blocks if b.strip()):
         text, spans, pos = "", [], 0
         for match in re.finditer(r"\[\[([A-Z_]+)\|([^\]]+)\]\]", block):
@@ -18,4 +21,4 @@ with open(os.path.join(here, "handwritten.jsonl"), "w", encoding="utf-8") as out
             text += match.group(2)
             pos = match.end()
         text += block[pos:]
-        out.write(json.dumps({"id": f"h{index:03d}", "text": text, "contains_personal_data": bool(spans), "spans": spans}, ensure_ascii=False) + "\n")
+        out.write(json.dumps({"id": f"{name[0]}{index:03d}", "text": text, "contains_personal_data": bool(spans), "spans": spans}, ensure_ascii=False) + "\n")

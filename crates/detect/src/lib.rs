@@ -7,6 +7,7 @@
 //! person. Everything is found in one pass of an Aho-Corasick automaton plus a linear scan.
 
 mod checks;
+pub mod evaluation;
 mod lexicon;
 mod policy;
 mod recognizers;

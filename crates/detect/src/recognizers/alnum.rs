@@ -68,8 +68,14 @@ fn iban(scan: &Scan, start: usize) -> Option<Found> {
             if end < bytes.len() && is_word_byte(bytes[end]) {
                 continue;
             }
-            let organisation =
-                scan.in_footer(start) || scan.cue_before(start, 60, |c| c == Cue::Organisation);
+            // An account in a footer, or named in a sentence about a company ("… B.V."),
+            // is the organisation's.
+            let (sentence_start, sentence_end) = scan.sentence(start);
+            let organisation = scan.in_footer(start)
+                || scan
+                    .hits_in(sentence_start, sentence_end)
+                    .iter()
+                    .any(|h| h.cue == Cue::Organisation);
             return Some(Found {
                 start,
                 end,
