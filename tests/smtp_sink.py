@@ -1,13 +1,14 @@
 """A real SMTP server for Zegel's tests (aiosmtpd).
 
 Stores every accepted message as DIR/NNNNNN.eml, numbered in arrival order, and answers
-250 only after the file is in place. Usage: python3 smtp_sink.py PORT DIR
+250 only after the file is in place. Usage: python3 smtp_sink.py PORT DIR — with PORT 0 the
+system picks a free port; the port in use is printed as the first line on stdout.
 """
 import asyncio
 import os
 import sys
 
-from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
 
 
 class NumberedMaildir:
@@ -26,9 +27,13 @@ class NumberedMaildir:
 
 
 async def main(port, directory):
-    controller = Controller(NumberedMaildir(directory), hostname="127.0.0.1", port=port)
-    controller.start()
-    await asyncio.Event().wait()
+    handler = NumberedMaildir(directory)
+    loop = asyncio.get_running_loop()
+    # Bound by the server itself: with port 0 the system picks a free one, so parallel tests
+    # can never end up sharing a sink.
+    server = await loop.create_server(lambda: SMTP(handler), host="127.0.0.1", port=port)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
 
 
 if __name__ == "__main__":

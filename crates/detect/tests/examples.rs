@@ -111,6 +111,16 @@ fn finds_each_entity_type() {
         EntityType::Person,
     );
     finds(
+        "Terugstorten t.n.v. J. de Wit graag.",
+        "J. de Wit",
+        EntityType::Person,
+    );
+    finds(
+        "Gisteren belde J.H. Bakker over de huur.",
+        "J.H. Bakker",
+        EntityType::Person,
+    );
+    finds(
         "Ik heb Anna van der Berg gisteren gesproken.",
         "Anna van der Berg",
         EntityType::Person,
@@ -164,6 +174,7 @@ fn leaves_look_alikes_alone() {
     );
     clean("Our next webinar covers diabetes care in the community.");
     clean("Het pakket 111222333 is onderweg.");
+    clean("Zie bijlage A. Daarna volgt de planning.");
 }
 
 #[test]

@@ -63,10 +63,19 @@ impl Running {
 }
 
 pub async fn start(config: &Config, clock: Arc<dyn Clock>) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    start_on(listener, config, clock).await
+}
+
+/// As [`start`], on a listener bound already (tests bind port 0 and read the port first).
+pub async fn start_on(
+    listener: tokio::net::TcpListener,
+    config: &Config,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Running> {
     let (app, dev_outbox) = build_app(config, clock).await?;
     let https = config.public_url.starts_with("https://");
     let router = zegel_web::router(app.clone(), WebOptions { dev_outbox, https });
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let address = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let mut tasks = Vec::new();

@@ -92,7 +92,9 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut RawCon
     let data_dir = tempfile::tempdir().unwrap();
     let database_url = fresh_database(backend, data_dir.path()).await;
     let smtp = SmtpSink::start();
-    let port = smtp::free_port();
+    // Bound here and handed over, so no other test can take the port in between.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
     let base_url = format!("http://127.0.0.1:{port}");
     let mut raw = RawConfig {
         listen: Some(format!("127.0.0.1:{port}")),
@@ -107,7 +109,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut RawCon
     configure(&mut raw);
     let config = zegel_server::Config::from_raw(raw).unwrap();
     let clock = ManualClock::new(now());
-    let running = zegel_server::start(&config, Arc::new(clock.clone()))
+    let running = zegel_server::start_on(listener, &config, Arc::new(clock.clone()))
         .await
         .unwrap();
     let app = running.app.clone();

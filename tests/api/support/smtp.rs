@@ -41,40 +41,42 @@ impl ReceivedMail {
     }
 }
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn spawn_server(port: u16, maildir: &std::path::Path) -> Child {
+/// Starts the sink on `port` (0: any free port, chosen by the system, so parallel tests never
+/// share one) and returns the process and the port it listens on.
+fn spawn_server(port: u16, maildir: &std::path::Path) -> (Child, u16) {
+    use std::io::BufRead;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp_sink.py");
-    let process = Command::new("python3")
+    let mut process = Command::new("python3")
         .arg(script)
         .arg(port.to_string())
         .arg(maildir)
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("python3 with aiosmtpd is needed for the tests (pip install aiosmtpd)");
+    let mut first_line = String::new();
+    std::io::BufReader::new(process.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let port: u16 = first_line
+        .trim()
+        .parse()
+        .expect("aiosmtpd did not start; is it installed? (pip install aiosmtpd)");
     let deadline = Instant::now() + Duration::from_secs(15);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             Instant::now() < deadline,
-            "aiosmtpd did not start; is it installed? (pip install aiosmtpd)"
+            "the SMTP sink does not answer on port {port}"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    process
+    (process, port)
 }
 
 impl SmtpSink {
     pub fn start() -> Self {
         let maildir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let process = spawn_server(port, maildir.path());
+        let (process, port) = spawn_server(0, maildir.path());
         Self {
             port,
             maildir,
@@ -90,7 +92,7 @@ impl SmtpSink {
 
     /// Brings it back on the same port, keeping what it received before.
     pub fn start_again(&mut self) {
-        self.process = spawn_server(self.port, self.maildir.path());
+        self.process = spawn_server(self.port, self.maildir.path()).0;
     }
 
     pub fn url(&self) -> String {

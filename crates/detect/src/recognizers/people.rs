@@ -3,7 +3,7 @@
 //! left alone: the addressee and the writer are the correspondence, not its subject.
 
 use crate::lexicon::{Cue, is_first_name};
-use crate::scan::{Scan, capitalised_word_at, skip_spaces};
+use crate::scan::{Scan, capitalised_word_at, is_word_byte, skip_spaces};
 use crate::{EntityType, Found};
 
 const PARTICLES: &[&str] = &[
@@ -37,11 +37,67 @@ fn surname_after(bytes: &[u8], text: &str, pos: usize) -> Option<usize> {
     capitalised_word_at(bytes, at)
 }
 
+/// Names written with initials: "J.H. Bakker", "J. de Wit". One initial and a surname alone
+/// ("A. Daarna") is too often a sentence end followed by a new sentence, so a single initial
+/// needs a particle.
+fn initials(scan: &Scan, found: &mut Vec<Found>) {
+    let bytes = scan.bytes;
+    let mut last_end = 0;
+    for dot in memchr::memchr_iter(b'.', bytes) {
+        let start = match dot.checked_sub(1) {
+            Some(s)
+                if s >= last_end
+                    && bytes[s].is_ascii_uppercase()
+                    && (s == 0 || !is_word_byte(bytes[s - 1])) =>
+            {
+                s
+            }
+            _ => continue,
+        };
+        // Further initials glued on: "J.H.", "A.B.C."
+        let mut end = dot + 1;
+        let mut count = 1;
+        while bytes.get(end).is_some_and(u8::is_ascii_uppercase)
+            && bytes.get(end + 1) == Some(&b'.')
+        {
+            end += 2;
+            count += 1;
+        }
+        last_end = end;
+        let after = skip_spaces(bytes, end);
+        let particle = after > end && {
+            let word_end = after
+                + bytes[after..]
+                    .iter()
+                    .take_while(|b| b.is_ascii_lowercase())
+                    .count();
+            PARTICLES.contains(&&scan.text[after..word_end])
+        };
+        if count < 2 && !particle {
+            continue;
+        }
+        let Some(name_end) = surname_after(bytes, scan.text, end) else {
+            continue;
+        };
+        if excluded(scan, start) {
+            continue;
+        }
+        last_end = name_end;
+        found.push(Found {
+            start,
+            end: name_end,
+            kind: EntityType::Person,
+            score: 0.75,
+        });
+    }
+}
+
 fn excluded(scan: &Scan, pos: usize) -> bool {
     scan.in_footer(pos) || scan.on_greeting_line(pos)
 }
 
 pub(crate) fn find(scan: &Scan, found: &mut Vec<Found>) {
+    initials(scan, found);
     let bytes = scan.bytes;
     for (index, hit) in scan.hits.iter().enumerate() {
         let name_end = match hit.cue {
