@@ -28,6 +28,20 @@ pub struct OutgoingMail {
     pub message_id: String,
 }
 
+impl OutgoingMail {
+    /// A plain-text mail from Zegel itself to staff (replies, reports).
+    pub fn from_zegel(to: &str, subject: String, text: String, message_id: &str) -> Self {
+        Self {
+            to: to.to_owned(),
+            from_name: "Zegel".to_owned(),
+            subject,
+            text,
+            html: None,
+            message_id: message_id.to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
     #[error("invalid mail address or header: {0}")]

@@ -143,14 +143,12 @@ impl ReplyMail<'_> {
                 text_with(language, "mail-reply-unavailable", &[who])
             ),
         };
-        OutgoingMail {
-            to: self.to.to_owned(),
-            from_name: "Zegel".to_owned(),
-            subject: text_with(language, "mail-reply-subject", &[who]),
-            text: body,
-            html: None,
-            message_id: self.message_id.clone(),
-        }
+        OutgoingMail::from_zegel(
+            self.to,
+            text_with(language, "mail-reply-subject", &[who]),
+            body,
+            &self.message_id,
+        )
     }
 }
 
@@ -166,14 +164,14 @@ pub struct WrongNumberMail<'a> {
 impl WrongNumberMail<'_> {
     pub fn render(&self) -> OutgoingMail {
         let args = [("recipient", self.recipient), ("phone", self.masked_phone)];
-        OutgoingMail {
-            to: self.to.to_owned(),
-            from_name: "Zegel".to_owned(),
-            subject: text_with(self.language, "mail-wrong-number-subject", &args),
-            text: text_with(self.language, "mail-wrong-number-body", &args) + "\n",
-            html: None,
-            message_id: self.message_id.clone(),
-        }
+        OutgoingMail::from_zegel(
+            self.to,
+            text_with(self.language, "mail-wrong-number-subject", &args),
+            text_with(self.language, "mail-wrong-number-body", &args)
+                + "
+",
+            &self.message_id,
+        )
     }
 }
 

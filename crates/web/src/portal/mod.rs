@@ -254,6 +254,12 @@ impl Visit {
         self.respond(status, &page)
     }
 
+    /// The landing page saying the session ended, keeping an unsent reply visible.
+    async fn session_ended(self, draft: Option<String>) -> Response {
+        self.landing(|t, _| Notice::info(t.get("portal-session-ended")), draft)
+            .await
+    }
+
     /// A form whose CSRF token does not match: nothing was done; offer the way back.
     fn form_expired(self) -> Response {
         let language = self.preference.resolve(None);
@@ -287,11 +293,7 @@ async fn show(
             visit.message(view, replied.and_then(Notice::success), String::new())
         }
         Err(PortalError::NeedsVerification) => visit.landing(|_, _| None, None).await,
-        Err(PortalError::SessionEnded) => {
-            visit
-                .landing(|t, _| Notice::info(t.get("portal-session-ended")), None)
-                .await
-        }
+        Err(PortalError::SessionEnded) => visit.session_ended(None).await,
         Err(error) => visit.failure(error),
     }
 }
@@ -385,12 +387,7 @@ async fn reply(
         Err(refused) => return *refused,
     };
     let Some(session) = cookies::session(&visit.jar) else {
-        return visit
-            .landing(
-                |t, _| Notice::info(t.get("portal-session-ended")),
-                Some(form.body),
-            )
-            .await;
+        return visit.session_ended(Some(form.body)).await;
     };
     match visit.app.reply(&visit.link, &session, &form.body).await {
         Ok(_) => Redirect::to(&format!("/m/{}?replied=1", visit.link)).into_response(),
@@ -413,12 +410,7 @@ async fn reply(
             visit.message(view, Notice::error(problem), form.body)
         }
         Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
-            visit
-                .landing(
-                    |t, _| Notice::info(t.get("portal-session-ended")),
-                    Some(form.body),
-                )
-                .await
+            visit.session_ended(Some(form.body)).await
         }
         Err(error) => visit.failure(error),
     }
