@@ -185,10 +185,7 @@ async fn the_retention_schedule_runs_on_the_clock(backend: Backend) {
     app.run_jobs().await;
     let link = app.smtp.only_mail_to("r@example.nl").portal_link();
     let mut browser = Browser::new();
-    let csrf = browser.get(&link).await.csrf();
-    browser
-        .post(&format!("{link}/code"), &[("csrf", &csrf)])
-        .await;
+    browser.ask_for_code(&link).await;
     app.run_jobs().await;
     let delivery_id = &sent.recipients[0].delivery_id;
     assert!(

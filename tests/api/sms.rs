@@ -305,10 +305,7 @@ async fn phone_numbers_leave_the_sms_log_after_seven_days(backend: Backend) {
     let (sent, link) = send_by_sms(&app, "sms3@example.nl").await;
     let delivery_id = sent["recipients"][0]["delivery_id"].as_str().unwrap();
     let mut browser = Browser::new();
-    let csrf = browser.get(&link).await.csrf();
-    browser
-        .post(&format!("{link}/code"), &[("csrf", &csrf)])
-        .await;
+    browser.ask_for_code(&link).await;
     app.run_jobs().await;
     let logged = &app.app.store.sms_for_delivery(delivery_id).await.unwrap()[0];
     assert_eq!(logged.phone.as_deref(), Some("+31612345678"));
@@ -450,10 +447,7 @@ async fn a_refusing_provider_fails_the_sms_and_a_busy_one_is_retried(backend: Ba
     let (sent, link) = send_by_sms(&app, "sms6@example.nl").await;
     let delivery_id = sent["recipients"][0]["delivery_id"].as_str().unwrap();
     let mut browser = Browser::new();
-    let csrf = browser.get(&link).await.csrf();
-    browser
-        .post(&format!("{link}/code"), &[("csrf", &csrf)])
-        .await;
+    browser.ask_for_code(&link).await;
 
     app.run_jobs().await;
     assert_eq!(

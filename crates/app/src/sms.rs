@@ -189,7 +189,8 @@ impl App {
     /// Returns the sender's name for the confirmation.
     pub async fn report_wrong_number(&self, link: &str) -> Result<String, PortalError> {
         let context = self.resolve_link(link).await?;
-        if context.message.state != "sent" || self.sms_destination(&context).is_none() {
+        context.require_sent()?;
+        if self.sms_destination(&context).is_none() {
             return Err(PortalError::Unavailable);
         }
         let delivery_id = &context.delivery.delivery.id;

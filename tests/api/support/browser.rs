@@ -109,6 +109,12 @@ impl Browser {
         self.finish(response).await
     }
 
+    /// Opens the portal link and presses "Send me a code"; returns the answer page.
+    pub async fn ask_for_code(&mut self, link: &str) -> Page {
+        let csrf = self.get(link).await.csrf();
+        self.post(&format!("{link}/code"), &[("csrf", &csrf)]).await
+    }
+
     /// Posts a form and follows a redirect back to the same origin, as a browser does.
     pub async fn submit(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
         let page = self.post(url, form).await;

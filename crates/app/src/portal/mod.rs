@@ -75,7 +75,7 @@ impl LinkContext {
     }
 
     /// The message is still there, or the uniform "not available".
-    fn require_sent(&self) -> Result<(), PortalError> {
+    pub(crate) fn require_sent(&self) -> Result<(), PortalError> {
         if self.state() == MessageState::Sent {
             Ok(())
         } else {
