@@ -16,6 +16,8 @@ pub struct NewOrganisationRequest {
     pub detection_patterns: Vec<String>,
     /// How long audit records are kept; six years by default.
     pub audit_retention_days: u32,
+    /// Bytes of attachments the organisation may keep; `None`: the server's default.
+    pub storage_quota_bytes: Option<u64>,
 }
 
 impl NewOrganisationRequest {
@@ -31,6 +33,7 @@ impl NewOrganisationRequest {
             detection_keywords: Vec::new(),
             detection_patterns: Vec::new(),
             audit_retention_days: 2192,
+            storage_quota_bytes: None,
         }
     }
 }
@@ -87,6 +90,9 @@ impl App {
             detection_patterns: serde_json::to_string(&request.detection_patterns)
                 .expect("strings serialise"),
             audit_retention_days: i64::from(request.audit_retention_days.max(1)),
+            storage_quota_bytes: request
+                .storage_quota_bytes
+                .map(crate::attachments::to_i64),
         };
         self.store.create_organisation(&org, &domains).await?;
         Ok(org)

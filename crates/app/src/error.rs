@@ -13,6 +13,9 @@ pub enum AppError {
     Invalid(Vec<String>),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A file, message or quota limit: nothing of the upload was kept.
+    #[error("too large: {0}")]
+    TooLarge(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -39,5 +42,16 @@ impl From<zegel_crypto::CryptoError> for AppError {
 impl From<zegel_mail::MailError> for AppError {
     fn from(error: zegel_mail::MailError) -> Self {
         AppError::Internal(error.to_string())
+    }
+}
+
+impl From<zegel_blob::BlobError> for AppError {
+    fn from(error: zegel_blob::BlobError) -> Self {
+        match error {
+            zegel_blob::BlobError::TooLarge { limit } => {
+                AppError::TooLarge(format!("a file may hold at most {limit} bytes"))
+            }
+            other => AppError::Internal(other.to_string()),
+        }
     }
 }

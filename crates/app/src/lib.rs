@@ -4,6 +4,7 @@
 
 mod admin;
 mod archive;
+mod attachments;
 mod audit;
 mod clock;
 mod data_subjects;
@@ -27,6 +28,10 @@ use zegel_store::{SmsCaps, Store};
 
 pub use admin::NewOrganisationRequest;
 pub use archive::EmlFile;
+pub use attachments::{
+    AttachmentDownload, AttachmentInfo, AttachmentLimits, Download, DraftCreated, NewUpload,
+    UploadStatus, clean_file_name,
+};
 pub use audit::ChainReport;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use data_subjects::{
@@ -55,6 +60,8 @@ pub struct App {
     pub sms: Arc<dyn SmsProvider>,
     pub sms_policy: SmsPolicy,
     pub clock: Arc<dyn Clock>,
+    pub blobs: zegel_blob::BlobStore,
+    pub attachment_limits: AttachmentLimits,
     /// Base of every link in mail, without a trailing slash.
     pub public_url: String,
     pub attempts: AttemptPolicy,
@@ -70,6 +77,7 @@ impl App {
         mailer: Arc<dyn MailSender>,
         sms: Arc<dyn SmsProvider>,
         clock: Arc<dyn Clock>,
+        blobs: zegel_blob::BlobStore,
         public_url: &str,
     ) -> Self {
         let codes = keyring.code_hasher();
@@ -80,6 +88,8 @@ impl App {
             sms,
             sms_policy: SmsPolicy::default(),
             clock,
+            blobs,
+            attachment_limits: AttachmentLimits::default(),
             public_url: public_url.trim_end_matches('/').to_owned(),
             attempts: AttemptPolicy::default(),
             codes,
@@ -150,4 +160,9 @@ impl App {
 /// A new random identifier for a row.
 fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
+}
+
+/// The id of a reply about to be written, so its files can be uploaded first.
+pub fn new_reply_id() -> String {
+    new_id()
 }

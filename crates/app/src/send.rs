@@ -36,6 +36,9 @@ pub struct SendRequest {
     /// With detection level `warn`: the sender confirms sending personal data unsecured.
     #[serde(default)]
     pub confirm_unsecured: bool,
+    /// A draft (from `POST /api/v1/drafts`) whose uploaded files go with the message; the
+    /// message takes the draft's id. A message with files is always sent secure.
+    pub draft_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -146,10 +149,15 @@ impl App {
             .map_err(|e| problems.push(format!("expires_in_days: {e}")))
             .unwrap_or_default();
         let planned = self.plan_recipients(&org, &request, &mut problems).await?;
+        let draft = match &request.draft_id {
+            Some(id) => Some(self.draft_to_send(sender, id, &mut problems).await?),
+            None => None,
+        };
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        let protection = if request.secure.unwrap_or(true) {
+        let has_files = draft.as_ref().is_some_and(|(_, _, files)| *files > 0);
+        let protection = if request.secure.unwrap_or(true) || has_files {
             crate::protection::Protection {
                 secure: true,
                 report: None,
@@ -198,11 +206,21 @@ impl App {
             });
         }
 
-        let id = new_id();
-        let data_key = DataKey::generate();
-        let (kek_version, wrapped_dek) = self
-            .keyring
-            .wrap(&data_key, message_key_label(&id).as_bytes());
+        let from_draft = draft.is_some();
+        let (id, data_key, kek_version, wrapped_dek) = match draft {
+            Some((draft, key, _)) => (
+                draft.id,
+                key,
+                u32::try_from(draft.kek_version).unwrap_or_default(),
+                draft.wrapped_dek,
+            ),
+            None => {
+                let id = new_id();
+                let key = DataKey::generate();
+                let (version, wrapped) = self.keyring.wrap(&key, message_key_label(&id).as_bytes());
+                (id, key, version, wrapped)
+            }
+        };
         let message = Message {
             subject_ct: Some(
                 data_key.seal(subject.as_bytes(), content_label(&id, "subject").as_bytes()),
@@ -227,6 +245,7 @@ impl App {
                 &NewMessage {
                     message,
                     deliveries,
+                    from_draft,
                 },
                 &jobs,
             )
@@ -243,6 +262,29 @@ impl App {
             detection: protection.report,
             recipients: sent,
         })
+    }
+
+    /// The sender's draft, its key and how many files it holds; every file must be complete.
+    async fn draft_to_send(
+        &self,
+        sender: &User,
+        id: &str,
+        problems: &mut Vec<String>,
+    ) -> AppResult<(zegel_store::Draft, DataKey, usize)> {
+        let (draft, key) = self.owned_draft(sender, id).await.map_err(|error| match error {
+            AppError::NotFound => AppError::Invalid(vec![
+                "draft_id: no such draft (it may have been sent already or removed)".into(),
+            ]),
+            other => other,
+        })?;
+        let files = self.store.attachments(&draft.id).await?;
+        let unfinished = files.iter().filter(|a| a.state == "uploading").count();
+        if unfinished > 0 {
+            problems.push(format!(
+                "draft_id: {unfinished} file(s) are still uploading; finish or remove them first"
+            ));
+        }
+        Ok((draft, key, files.len()))
     }
 
     async fn plan_recipients(

@@ -17,6 +17,8 @@ pub struct DeliveryStatus {
     pub notified_at: Option<i64>,
     pub opened_at: Option<i64>,
     pub replied_at: Option<i64>,
+    /// When the recipient first downloaded a file of the message.
+    pub downloaded_at: Option<i64>,
     /// Locked after too many wrong codes; only the sender can unlock.
     pub locked: bool,
     /// For SMS: the masked number, and the state of the latest code SMS
@@ -51,6 +53,8 @@ pub struct MessageDetail {
     #[serde(flatten)]
     pub summary: MessageSummary,
     pub body: Option<String>,
+    /// The message's files and the files recipients attached to replies (`reply_id` set).
+    pub attachments: Vec<crate::AttachmentInfo>,
     pub replies: Vec<ThreadReply>,
 }
 
@@ -96,9 +100,14 @@ impl App {
                 created_at: reply.created_at,
             });
         }
+        let attachments = match &key {
+            Some(key) => self.attachment_infos(key, &message.id).await?,
+            None => Vec::new(),
+        };
         Ok(MessageDetail {
             summary,
             body,
+            attachments,
             replies,
         })
     }
@@ -113,6 +122,10 @@ impl App {
             )));
         }
         tracing::info!(message_id = %message.id, "message revoked");
+        // The key is gone already; the ciphertext goes now, or at the worker's next sweep.
+        if let Err(error) = self.delete_shredded_blobs().await {
+            tracing::warn!(%error, "attachment blobs left for the sweep");
+        }
         self.audit(
             &message.org_id,
             &sender.id,
@@ -154,7 +167,7 @@ impl App {
     }
 
     /// A message of this sender; anyone else's is "not found", never "forbidden".
-    async fn owned_message(&self, sender: &User, id: &str) -> AppResult<Message> {
+    pub(crate) async fn owned_message(&self, sender: &User, id: &str) -> AppResult<Message> {
         self.store
             .message(id)
             .await?
@@ -203,6 +216,7 @@ fn delivery_status(view: &DeliveryView) -> DeliveryStatus {
         notified_at: d.notified_at,
         opened_at: d.opened_at,
         replied_at: d.replied_at,
+        downloaded_at: d.downloaded_at,
         locked: d.locked_at.is_some(),
         phone: view
             .phone

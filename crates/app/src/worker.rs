@@ -18,6 +18,8 @@ pub struct RetentionReport {
     pub challenges_removed: u64,
     pub phone_numbers_removed: u64,
     pub audit_records_removed: u64,
+    pub drafts_abandoned: u64,
+    pub attachments_deleted: u64,
 }
 
 #[derive(Clone)]
@@ -80,8 +82,12 @@ impl Worker {
     /// The retention schedule: expired messages shredded, SMS numbers after seven days,
     /// verification challenges after a day, audit records after the organisation's retention.
     pub async fn enforce_retention(&self) -> AppResult<RetentionReport> {
+        let messages_expired = self.expire_messages().await?.len();
+        let sweep = self.app.sweep_attachments().await?;
         let report = RetentionReport {
-            messages_expired: self.expire_messages().await?.len(),
+            messages_expired,
+            drafts_abandoned: sweep.drafts_abandoned,
+            attachments_deleted: sweep.attachments_deleted,
             // Code hashes serve nothing after their 10 minutes; a day of them helps support.
             challenges_removed: self
                 .app

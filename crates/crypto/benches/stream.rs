@@ -2,34 +2,47 @@
 
 use std::hint::black_box;
 use std::time::Instant;
-use zegel_crypto::{AttachmentKey, DataKey, StreamOpener, StreamSealer};
+use zegel_crypto::{
+    AttachmentKey, CHUNK, DataKey, HEADER, SEALED_CHUNK, SEGMENT_CHUNKS, SegmentOpener,
+    SegmentSealer,
+};
 
 fn main() {
     let key = AttachmentKey::derive(&DataKey::generate(), "bench");
-    let piece = vec![0x5au8; 1 << 20];
-    let total_mb = 512;
+    let chunk = vec![0x5au8; CHUNK];
+    let segments = 64u64;
+    let total_mib = segments * SEGMENT_CHUNKS * CHUNK as u64 >> 20;
 
     let started = Instant::now();
-    let (mut sealer, header) = StreamSealer::new(&key);
-    let mut sealed_pieces = vec![header];
-    for _ in 0..total_mb {
-        sealed_pieces.push(sealer.push(&piece));
+    let mut stored = Vec::new();
+    for segment in 0..segments {
+        let (mut sealer, header) = SegmentSealer::new(&key, segment);
+        let mut out = header.to_vec();
+        for index in 0..SEGMENT_CHUNKS {
+            let last = segment + 1 == segments && index + 1 == SEGMENT_CHUNKS;
+            sealer.seal_chunk(&chunk, last, &mut out);
+        }
+        stored.push(out);
     }
-    sealed_pieces.push(sealer.finish());
     let seal_seconds = started.elapsed().as_secs_f64();
 
     let started = Instant::now();
-    let mut opener = StreamOpener::new(&key);
     let mut opened = 0usize;
-    for sealed in &sealed_pieces {
-        opened += black_box(opener.push(sealed).unwrap()).len();
+    let total_chunks = segments * SEGMENT_CHUNKS;
+    for (segment, bytes) in stored.iter().enumerate() {
+        let opener = SegmentOpener::new(&key, segment as u64, &bytes[..HEADER]).unwrap();
+        for (index, sealed) in bytes[HEADER..].chunks(SEALED_CHUNK).enumerate() {
+            let chunk = segment as u64 * SEGMENT_CHUNKS + index as u64;
+            opened += black_box(opener.open_chunk(chunk, chunk + 1 == total_chunks, sealed))
+                .unwrap()
+                .len();
+        }
     }
-    opened += opener.finish().unwrap().len();
     let open_seconds = started.elapsed().as_secs_f64();
-    assert_eq!(opened, total_mb << 20);
+    assert_eq!(opened as u64, total_mib << 20);
     println!(
-        "seal {:.0} MB/s, open {:.0} MB/s ({total_mb} MiB in 1 MiB pieces)",
-        total_mb as f64 / seal_seconds,
-        total_mb as f64 / open_seconds
+        "seal {:.0} MB/s, open {:.0} MB/s ({total_mib} MiB in 64 KiB chunks)",
+        total_mib as f64 / seal_seconds,
+        total_mib as f64 / open_seconds
     );
 }

@@ -15,7 +15,10 @@ pub use codes::{CodeHasher, generate_code};
 pub use envelope::DataKey;
 pub use keyring::{Keyring, KeyringError};
 pub use random::random_bytes;
-pub use stream::{AttachmentKey, CHUNK, StreamOpener, StreamSealer};
+pub use stream::{
+    AttachmentKey, CHUNK, HEADER, SEALED_CHUNK, SEGMENT_BYTES, SEGMENT_CHUNKS, SegmentOpener,
+    SegmentSealer, chunk_count, segment_count, stored_size,
+};
 pub use tokens::{Token, TokenHash, same_secret};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -39,6 +39,20 @@ pub struct RawConfig {
     pub sms_report_secret: Option<String>,
     /// Comma-separated ISO country codes numbers may come from (default `NL,BE,DE,LU`).
     pub sms_countries: Option<String>,
+    /// `local` (default: `blob_dir`, else `blobs` in the data directory) or `s3`.
+    pub blob_store: Option<String>,
+    pub blob_dir: Option<String>,
+    pub s3_bucket: Option<String>,
+    /// Default `us-east-1`.
+    pub s3_region: Option<String>,
+    /// For S3-compatible servers other than AWS, e.g. `http://127.0.0.1:9000`.
+    pub s3_endpoint: Option<String>,
+    pub s3_access_key_id: Option<String>,
+    pub s3_secret_access_key: Option<String>,
+    /// Largest file, largest total per message, default quota per organisation (bytes).
+    pub max_file_bytes: Option<u64>,
+    pub max_message_bytes: Option<u64>,
+    pub storage_quota_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,6 +78,8 @@ pub struct Config {
     pub embedded_worker: bool,
     pub sms: zegel_sms::ProviderConfig,
     pub sms_countries: Vec<String>,
+    pub blobs: zegel_blob::BlobConfig,
+    pub attachment_limits: zegel_app::AttachmentLimits,
 }
 
 impl Config {
@@ -175,10 +191,14 @@ impl Config {
                     .to_owned(),
             );
         }
+        let (blobs, attachment_limits) =
+            crate::storage::attachment_settings(&raw, &data_dir, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }
         Ok(Self {
+            blobs,
+            attachment_limits,
             sms,
             sms_countries,
             listen,

@@ -4,6 +4,7 @@
 pub mod config;
 pub mod detect_cli;
 mod keys;
+mod storage;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -32,15 +33,18 @@ pub async fn build_app(
     };
     let sms = zegel_sms::build_provider(&config.sms, outbox.clone())
         .map_err(|problems| anyhow::anyhow!(problems.join("; ")))?;
+    let blobs = zegel_blob::BlobStore::open(&config.blobs)?;
     let mut app = App::new(
         store,
         Arc::new(keyring),
         mailer,
         sms,
         clock,
+        blobs,
         &config.public_url,
     );
     app.sms_policy.allowed_regions = config.sms_countries.clone();
+    app.attachment_limits = config.attachment_limits;
     Ok((app, outbox))
 }
 

@@ -75,6 +75,10 @@ enum AdminCommand {
         /// Days audit records are kept (default six years).
         #[arg(long, default_value_t = 2192)]
         audit_retention_days: u32,
+        /// Bytes of attachments the organisation may keep (default: the server's
+        /// storage_quota_bytes).
+        #[arg(long)]
+        storage_quota_bytes: Option<u64>,
     },
     /// Create a staff user in an organisation (by id or name); prints its id.
     #[command(name = "create-user")]
@@ -210,6 +214,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     detection_keywords,
                     detection_patterns,
                     audit_retention_days,
+                    storage_quota_bytes,
                 } => {
                     let org = app
                         .create_organisation(NewOrganisationRequest {
@@ -221,6 +226,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                             detection_keywords,
                             detection_patterns,
                             audit_retention_days,
+                            storage_quota_bytes,
                         })
                         .await?;
                     println!("{}", org.id);

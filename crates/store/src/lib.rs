@@ -6,9 +6,11 @@
 //! Background jobs live here too: they are enqueued in the same transaction as the change
 //! that causes them, and claimed with a lease so a crashed worker's job is picked up again.
 
+mod attachments;
 mod error;
 mod postgres;
 mod records;
+mod sql_attachments;
 mod sql_impl;
 mod sqlite;
 
@@ -16,6 +18,7 @@ use async_trait::async_trait;
 use std::sync::Arc;
 use zegel_domain::UnixTime;
 
+pub use attachments::{Attachment, AttachmentStore, Draft, SpaceLimits, SpaceReservation};
 pub use error::{StoreError, StoreResult};
 pub use postgres::PostgresStore;
 pub use records::*;
@@ -35,7 +38,7 @@ pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: AttachmentStore + Send + Sync {
     async fn migrate(&self) -> StoreResult<()>;
     /// A short name of the backend, for logs and `/readyz`.
     fn backend(&self) -> &'static str;
@@ -85,6 +88,8 @@ pub trait Store: Send + Sync {
     async fn delivery(&self, id: &str) -> StoreResult<Option<DeliveryView>>;
     async fn delivery_by_link(&self, link_hash: &[u8]) -> StoreResult<Option<DeliveryView>>;
     async fn mark_notified(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()>;
+    /// Records the first download of a file of the message.
+    async fn mark_downloaded(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()>;
     /// Records the first opening; true if this was it.
     async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool>;
     /// Ends a sent message as revoked and destroys its key and content; false if it had already ended.

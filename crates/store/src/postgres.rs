@@ -2,7 +2,9 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
 use zegel_domain::UnixTime;
 
-use crate::StoreResult;
+use crate::{StoreError, StoreResult};
+use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
+use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::records::*;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
 
@@ -37,4 +39,10 @@ impl_store!(
     lock_org = "SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
     claim_job = claim_job_sql!("FOR UPDATE SKIP LOCKED"),
     migrator = sqlx::migrate!("./migrations/postgres"),
+);
+
+impl_attachment_store!(
+    store = PostgresStore,
+    begin = "BEGIN",
+    lock_org = "SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
 );

@@ -15,6 +15,8 @@ pub struct Organisation {
     pub detection_keywords: String,
     pub detection_patterns: String,
     pub audit_retention_days: i64,
+    /// Bytes of attachments the organisation may keep; `None`: the server's default.
+    pub storage_quota_bytes: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -74,6 +76,7 @@ pub struct Delivery {
     pub wait_until: Option<UnixTime>,
     pub locked_at: Option<UnixTime>,
     pub wrong_number_reported_at: Option<UnixTime>,
+    pub downloaded_at: Option<UnixTime>,
 }
 
 /// A delivery joined with what the portal and the notifier need to know about its recipient.
@@ -102,6 +105,8 @@ pub struct NewDelivery {
 pub struct NewMessage {
     pub message: Message,
     pub deliveries: Vec<NewDelivery>,
+    /// The message takes over the draft with its id (and its ready attachments).
+    pub from_draft: bool,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

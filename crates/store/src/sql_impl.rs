@@ -6,7 +6,7 @@
 macro_rules! delivery_view {
     () => {
         "SELECT d.id, d.message_id, d.recipient_id, d.kind, d.position, d.notified_at, \
-         d.opened_at, d.replied_at, d.failures, d.wait_until, d.locked_at, d.wrong_number_reported_at, \
+         d.opened_at, d.replied_at, d.failures, d.wait_until, d.locked_at, d.wrong_number_reported_at, d.downloaded_at, \
          r.email, r.language, r.verification_method, r.access_code_hash, r.phone, \
          (SELECT s.status FROM sms_log s WHERE s.delivery_id = d.id ORDER BY s.created_at DESC, s.id DESC LIMIT 1) AS sms_status \
          FROM deliveries d JOIN recipients r ON r.id = d.recipient_id"
@@ -56,7 +56,7 @@ macro_rules! impl_store {
 
             async fn create_organisation(&self, org: &Organisation, domains: &[String]) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO organisations (id, name, default_expiry_days, max_expiry_days, created_at, detection_level, detection_keywords, detection_patterns, audit_retention_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                sqlx::query("INSERT INTO organisations (id, name, default_expiry_days, max_expiry_days, created_at, detection_level, detection_keywords, detection_patterns, audit_retention_days, storage_quota_bytes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                     .bind(&org.id)
                     .bind(&org.name)
                     .bind(org.default_expiry_days)
@@ -66,6 +66,7 @@ macro_rules! impl_store {
                     .bind(&org.detection_keywords)
                     .bind(&org.detection_patterns)
                     .bind(org.audit_retention_days)
+                    .bind(org.storage_quota_bytes)
                     .execute(&mut *tx)
                     .await?;
                 for domain in domains {
@@ -207,6 +208,21 @@ macro_rules! impl_store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                if new.from_draft {
+                    // The draft becomes this message; sending it twice fails here.
+                    let taken = sqlx::query("DELETE FROM drafts WHERE id = $1 AND sender_id = $2")
+                        .bind(&m.id)
+                        .bind(&m.sender_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    if taken.rows_affected() != 1 {
+                        return Err(StoreError::Conflict);
+                    }
+                    sqlx::query("UPDATE attachments SET state = 'sent' WHERE message_id = $1 AND reply_id IS NULL AND state = 'ready'")
+                        .bind(&m.id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 for job in jobs {
                     insert_job(&mut *tx, job).await?;
                 }
@@ -259,6 +275,15 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn mark_downloaded(&self, delivery_id: &str, now: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE deliveries SET downloaded_at = $2 WHERE id = $1 AND downloaded_at IS NULL")
+                    .bind(delivery_id)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn mark_opened(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool> {
                 let done = sqlx::query("UPDATE deliveries SET opened_at = $2 WHERE id = $1 AND opened_at IS NULL")
                     .bind(delivery_id)
@@ -281,6 +306,7 @@ macro_rules! impl_store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
+                sqlx::query(shred_attachments_sql!()).bind(id).execute(&mut *tx).await?;
                 tx.commit().await?;
                 self.after_shred().await?;
                 Ok(ended)
@@ -297,6 +323,7 @@ macro_rules! impl_store {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    sqlx::query(shred_attachments_sql!()).bind(id).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
                 if !ids.is_empty() {
@@ -410,6 +437,10 @@ macro_rules! impl_store {
                 sqlx::query("UPDATE deliveries SET replied_at = $2 WHERE id = $1")
                     .bind(&reply.delivery_id)
                     .bind(reply.created_at)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE attachments SET state = 'sent' WHERE reply_id = $1 AND state = 'ready'")
+                    .bind(&reply.id)
                     .execute(&mut *tx)
                     .await?;
                 insert_job(&mut *tx, job).await?;
@@ -619,6 +650,13 @@ macro_rules! impl_store {
                     .bind(id)
                     .bind(now)
                     .fetch_all(&mut *tx)
+                    .await?;
+                for message in &shredded {
+                    sqlx::query(shred_attachments_sql!()).bind(message).execute(&mut *tx).await?;
+                }
+                sqlx::query("UPDATE attachments SET state = 'shredded', meta_ct = NULL, writer = NULL WHERE reply_id IN (SELECT r.id FROM replies r JOIN deliveries d ON d.id = r.delivery_id WHERE d.recipient_id = $1)")
+                    .bind(id)
+                    .execute(&mut *tx)
                     .await?;
                 sqlx::query("UPDATE replies SET body_ct = NULL WHERE delivery_id IN (SELECT id FROM deliveries WHERE recipient_id = $1)")
                     .bind(id)

@@ -4,7 +4,9 @@ use std::str::FromStr;
 use std::time::Duration;
 use zegel_domain::UnixTime;
 
-use crate::StoreResult;
+use crate::{StoreError, StoreResult};
+use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
+use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::records::*;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
 
@@ -54,4 +56,10 @@ impl_store!(
     lock_org = "SELECT id FROM organisations WHERE id = $1",
     claim_job = claim_job_sql!(""),
     migrator = sqlx::migrate!("./migrations/sqlite"),
+);
+
+impl_attachment_store!(
+    store = SqliteStore,
+    begin = "BEGIN IMMEDIATE",
+    lock_org = "SELECT id FROM organisations WHERE id = $1",
 );

@@ -8,7 +8,7 @@ use super::{LinkContext, PortalError, SESSION_IDLE_SECONDS};
 use crate::jobs::JobPayload;
 use crate::send::content_label;
 use crate::sent::{decrypt_field, reply_label};
-use crate::{App, AppError, new_id};
+use crate::{App, AppError, AttachmentInfo};
 
 pub const MAX_REPLY_CHARS: usize = 50_000;
 
@@ -20,6 +20,8 @@ pub struct ReadView {
     pub body: String,
     pub expires_at: i64,
     pub language: Language,
+    /// The message's files.
+    pub attachments: Vec<AttachmentInfo>,
     /// This recipient's own replies; other recipients' replies are not theirs to see.
     pub replies: Vec<ReplyView>,
 }
@@ -28,6 +30,7 @@ pub struct ReadView {
 pub struct ReplyView {
     pub body: String,
     pub created_at: i64,
+    pub attachments: Vec<AttachmentInfo>,
 }
 
 impl App {
@@ -49,6 +52,11 @@ impl App {
             &content_label(id, "body"),
         )?;
         let delivery_id = &context.delivery.delivery.id;
+        let (attachments, reply_files): (Vec<_>, Vec<_>) = self
+            .attachment_infos(&key, id)
+            .await?
+            .into_iter()
+            .partition(|a| a.reply_id.is_none());
         let mut replies = Vec::new();
         for reply in self.store.replies(id).await? {
             if &reply.delivery_id == delivery_id
@@ -61,6 +69,11 @@ impl App {
                 replies.push(ReplyView {
                     body,
                     created_at: reply.created_at,
+                    attachments: reply_files
+                        .iter()
+                        .filter(|a| a.reply_id.as_deref() == Some(reply.id.as_str()))
+                        .cloned()
+                        .collect(),
                 });
             }
         }
@@ -82,19 +95,30 @@ impl App {
             body: body.unwrap_or_default(),
             expires_at: context.message.expires_at,
             language: context.language(),
+            attachments,
             replies,
         })
     }
 
-    /// Stores a reply encrypted under the message key and forwards it to the sender.
+    /// Stores a reply encrypted under the message key and forwards it to the sender. Files
+    /// uploaded for `reply_id` (see [`App::portal_reply_file`]) go with it; a reply needs
+    /// text or at least one file.
     pub async fn reply(
         &self,
         link: &str,
         session: &str,
+        reply_id: &str,
         text: &str,
     ) -> Result<String, PortalError> {
         let text = text.trim();
-        if text.is_empty() {
+        let files = self
+            .store
+            .attachments(&self.resolve_link(link).await?.message.id)
+            .await?
+            .into_iter()
+            .filter(|a| a.reply_id.as_deref() == Some(reply_id) && a.state == "ready")
+            .count();
+        if text.is_empty() && files == 0 {
             return Err(AppError::Invalid(vec!["empty".into()]).into());
         }
         if text.chars().count() > MAX_REPLY_CHARS {
@@ -104,7 +128,7 @@ impl App {
         let key = self
             .data_key(&context.message)?
             .ok_or_else(|| ended(&context))?;
-        let id = new_id();
+        let id = reply_id.to_owned();
         let now = self.now();
         let reply = Reply {
             body_ct: Some(key.seal(text.as_bytes(), reply_label(&id).as_bytes())),
@@ -130,14 +154,14 @@ impl App {
             &actor,
             "reply.sent",
             &context.message.id,
-            serde_json::json!({}),
+            serde_json::json!({ "files": files }),
         )
         .await?;
         Ok(context.sender.display_name)
     }
 
     /// Resolves the link and checks that `session` belongs to it and is not idle too long.
-    async fn session_context(&self, link: &str, session: &str) -> Result<LinkContext, PortalError> {
+    pub(crate) async fn session_context(&self, link: &str, session: &str) -> Result<LinkContext, PortalError> {
         let context = self.resolve_link(link).await?;
         let token = Token::from_presented(session).ok_or(PortalError::NeedsVerification)?;
         let hash = token.hash();

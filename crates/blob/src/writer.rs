@@ -1,0 +1,160 @@
+//! Encrypting a stream of bytes into stored segments, with constant memory.
+
+use bytes::Bytes;
+use zegel_crypto::{AttachmentKey, CHUNK, SEGMENT_BYTES, SEGMENT_CHUNKS, SegmentSealer, stored_size};
+
+use crate::{BlobError, BlobResult, BlobStore};
+
+/// Takes an attachment's bytes in pieces of any size, seals them in 64 KiB chunks and stores
+/// each segment as soon as it is full. An upload can stop after any stored segment and go on
+/// later from [`AttachmentWriter::offset`] with [`AttachmentWriter::resume`].
+pub struct AttachmentWriter {
+    blobs: BlobStore,
+    attachment: String,
+    key: AttachmentKey,
+    /// The exact size when the uploader declared it: the end is reached by itself.
+    declared: Option<u64>,
+    /// Bytes no upload may pass.
+    limit: u64,
+    received: u64,
+    segment: u64,
+    sealer: SegmentSealer,
+    sealed: Vec<u8>,
+    /// Bytes of the current chunk not yet sealed: it is sealed once it is known not to be the last.
+    pending: Vec<u8>,
+    finished: bool,
+}
+
+impl AttachmentWriter {
+    /// A writer for a new attachment.
+    pub fn new(
+        blobs: &BlobStore,
+        attachment: &str,
+        key: AttachmentKey,
+        declared: Option<u64>,
+        limit: u64,
+    ) -> Self {
+        Self::resume(blobs, attachment, key, declared, limit, 0)
+    }
+
+    /// A writer that goes on after `stored_segments` complete segments.
+    pub fn resume(
+        blobs: &BlobStore,
+        attachment: &str,
+        key: AttachmentKey,
+        declared: Option<u64>,
+        limit: u64,
+        stored_segments: u64,
+    ) -> Self {
+        let (sealer, header) = SegmentSealer::new(&key, stored_segments);
+        let mut sealed = Vec::with_capacity(stored_size(SEGMENT_BYTES) as usize);
+        sealed.extend_from_slice(&header);
+        Self {
+            blobs: blobs.clone(),
+            attachment: attachment.to_owned(),
+            key,
+            declared,
+            limit: declared.map_or(limit, |size| size.min(limit)),
+            received: stored_segments * SEGMENT_BYTES,
+            segment: stored_segments,
+            sealer,
+            sealed,
+            pending: Vec::with_capacity(CHUNK),
+            finished: false,
+        }
+    }
+
+    /// The bytes received so far, in whole stored segments: where a resumed upload starts.
+    pub fn offset(&self) -> u64 {
+        if self.finished {
+            self.received
+        } else {
+            self.segment * SEGMENT_BYTES
+        }
+    }
+
+    /// Segments stored so far.
+    pub fn stored_segments(&self) -> u64 {
+        self.segment
+    }
+
+    /// Bytes received so far, stored or not.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// The size the uploader announced, if any.
+    pub fn declared_size(&self) -> Option<u64> {
+        self.declared
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+
+    /// Takes the next bytes. Fails without storing them when they pass the limit (or the
+    /// declared size); the attachment then stays incomplete. With a declared size the last
+    /// segment is stored as soon as the last byte arrives.
+    pub async fn write(&mut self, mut data: &[u8]) -> BlobResult<()> {
+        if self.finished && !data.is_empty() || self.received + data.len() as u64 > self.limit {
+            return Err(BlobError::TooLarge { limit: self.limit });
+        }
+        self.received += data.len() as u64;
+        while !data.is_empty() {
+            if self.pending.len() == CHUNK {
+                self.seal_pending(false).await?;
+            }
+            let take = (CHUNK - self.pending.len()).min(data.len());
+            self.pending.extend_from_slice(&data[..take]);
+            data = &data[take..];
+        }
+        if self.declared == Some(self.received) {
+            self.finish().await?;
+        }
+        Ok(())
+    }
+
+    /// Seals the last chunk and stores the last segment. With a declared size it fails when
+    /// bytes are missing.
+    pub async fn finish(&mut self) -> BlobResult<()> {
+        if self.finished {
+            return Ok(());
+        }
+        if self.declared.is_some_and(|size| size != self.received) {
+            return Err(BlobError::Corrupt);
+        }
+        self.seal_pending(true).await?;
+        if !self.sealer_is_empty() {
+            self.store_segment().await?;
+        }
+        self.finished = true;
+        Ok(())
+    }
+
+    fn sealer_is_empty(&self) -> bool {
+        self.sealed.len() == zegel_crypto::HEADER
+    }
+
+    async fn seal_pending(&mut self, last: bool) -> BlobResult<()> {
+        self.sealer.seal_chunk(&self.pending, last, &mut self.sealed);
+        self.pending.clear();
+        if self.sealer.is_full() {
+            self.store_segment().await?;
+        }
+        Ok(())
+    }
+
+    async fn store_segment(&mut self) -> BlobResult<()> {
+        let capacity = self.sealed.capacity();
+        let full = std::mem::replace(&mut self.sealed, Vec::with_capacity(capacity));
+        self.blobs
+            .put_segment(&self.attachment, self.segment, Bytes::from(full))
+            .await?;
+        self.segment += 1;
+        let (sealer, header) = SegmentSealer::new(&self.key, self.segment);
+        self.sealer = sealer;
+        self.sealed.extend_from_slice(&header);
+        debug_assert!(SEGMENT_CHUNKS > 0);
+        Ok(())
+    }
+}
