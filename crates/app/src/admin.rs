@@ -90,9 +90,7 @@ impl App {
             detection_patterns: serde_json::to_string(&request.detection_patterns)
                 .expect("strings serialise"),
             audit_retention_days: i64::from(request.audit_retention_days.max(1)),
-            storage_quota_bytes: request
-                .storage_quota_bytes
-                .map(crate::attachments::to_i64),
+            storage_quota_bytes: request.storage_quota_bytes.map(crate::attachments::to_i64),
         };
         self.store.create_organisation(&org, &domains).await?;
         Ok(org)

@@ -271,12 +271,15 @@ impl App {
         id: &str,
         problems: &mut Vec<String>,
     ) -> AppResult<(zegel_store::Draft, DataKey, usize)> {
-        let (draft, key) = self.owned_draft(sender, id).await.map_err(|error| match error {
-            AppError::NotFound => AppError::Invalid(vec![
-                "draft_id: no such draft (it may have been sent already or removed)".into(),
-            ]),
-            other => other,
-        })?;
+        let (draft, key) = self
+            .owned_draft(sender, id)
+            .await
+            .map_err(|error| match error {
+                AppError::NotFound => AppError::Invalid(vec![
+                    "draft_id: no such draft (it may have been sent already or removed)".into(),
+                ]),
+                other => other,
+            })?;
         let files = self.store.attachments(&draft.id).await?;
         let unfinished = files.iter().filter(|a| a.state == "uploading").count();
         if unfinished > 0 {

@@ -66,8 +66,8 @@ impl Reading {
                 .blobs
                 .read_range(&self.attachment, segment, 0..HEADER as u64)
                 .await?;
-            let opener = SegmentOpener::new(&self.key, segment, &header)
-                .map_err(|_| BlobError::Corrupt)?;
+            let opener =
+                SegmentOpener::new(&self.key, segment, &header).map_err(|_| BlobError::Corrupt)?;
             let offset = |chunk: u64| HEADER as u64 + (chunk - base) * SEALED_CHUNK as u64;
             let mut pieces = self
                 .blobs

@@ -166,7 +166,8 @@ impl BlobStore {
         segment: u64,
         bytes: Vec<u8>,
     ) -> BlobResult<()> {
-        self.put_segment(attachment, segment, Bytes::from(bytes)).await
+        self.put_segment(attachment, segment, Bytes::from(bytes))
+            .await
     }
 
     /// Reads one stored segment whole (tests).

@@ -1,7 +1,9 @@
 //! Encrypting a stream of bytes into stored segments, with constant memory.
 
 use bytes::Bytes;
-use zegel_crypto::{AttachmentKey, CHUNK, SEGMENT_BYTES, SEGMENT_CHUNKS, SegmentSealer, stored_size};
+use zegel_crypto::{
+    AttachmentKey, CHUNK, SEGMENT_BYTES, SEGMENT_CHUNKS, SegmentSealer, stored_size,
+};
 
 use crate::{BlobError, BlobResult, BlobStore};
 
@@ -136,7 +138,8 @@ impl AttachmentWriter {
     }
 
     async fn seal_pending(&mut self, last: bool) -> BlobResult<()> {
-        self.sealer.seal_chunk(&self.pending, last, &mut self.sealed);
+        self.sealer
+            .seal_chunk(&self.pending, last, &mut self.sealed);
         self.pending.clear();
         if self.sealer.is_full() {
             self.store_segment().await?;

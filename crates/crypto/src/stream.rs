@@ -103,7 +103,10 @@ impl SegmentSealer {
     /// Seals the next chunk (at most [`CHUNK`] bytes; the last one is padded to a full chunk)
     /// and appends it to `out`.
     pub fn seal_chunk(&mut self, plain: &[u8], last: bool, out: &mut Vec<u8>) {
-        assert!(plain.len() <= CHUNK && !self.is_full(), "one chunk at a time");
+        assert!(
+            plain.len() <= CHUNK && !self.is_full(),
+            "one chunk at a time"
+        );
         assert!(last || plain.len() == CHUNK, "only the last chunk is short");
         self.scratch.clear();
         self.scratch.extend_from_slice(plain);
@@ -183,12 +186,17 @@ mod tests {
         segments
     }
 
-    fn open(key: &AttachmentKey, segments: &[Vec<u8>], size: usize) -> Result<Vec<u8>, CryptoError> {
+    fn open(
+        key: &AttachmentKey,
+        segments: &[Vec<u8>],
+        size: usize,
+    ) -> Result<Vec<u8>, CryptoError> {
         let chunks = chunk_count(size as u64);
         let mut out = Vec::new();
         let mut chunk = 0u64;
         for (index, stored) in segments.iter().enumerate() {
-            let opener = SegmentOpener::new(key, index as u64, &stored[..HEADER.min(stored.len())])?;
+            let opener =
+                SegmentOpener::new(key, index as u64, &stored[..HEADER.min(stored.len())])?;
             for sealed in stored[HEADER..].chunks(SEALED_CHUNK) {
                 out.extend(opener.open_chunk(chunk, chunk + 1 == chunks, sealed)?);
                 chunk += 1;
@@ -209,7 +217,16 @@ mod tests {
     fn round_trips_at_chunk_and_segment_boundaries() {
         let key = key();
         let segment = SEGMENT_BYTES as usize;
-        for len in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, segment, segment + 1, 2 * segment + 17] {
+        for len in [
+            0,
+            1,
+            CHUNK - 1,
+            CHUNK,
+            CHUNK + 1,
+            segment,
+            segment + 1,
+            2 * segment + 17,
+        ] {
             let plain = data(len);
             let sealed = seal(&key, &plain);
             assert_eq!(sealed.len() as u64, segment_count(len as u64), "len {len}");
@@ -222,7 +239,10 @@ mod tests {
     #[test]
     fn stored_bytes_hide_the_exact_size() {
         let key = key();
-        assert_eq!(seal(&key, &data(1))[0].len(), seal(&key, &data(CHUNK))[0].len());
+        assert_eq!(
+            seal(&key, &data(1))[0].len(),
+            seal(&key, &data(CHUNK))[0].len()
+        );
     }
 
     #[test]
@@ -238,7 +258,11 @@ mod tests {
 
         let mut cut = sealed.clone();
         cut[1].truncate(HEADER + 2 * SEALED_CHUNK);
-        assert_eq!(open(&key, &cut, len), Err(CryptoError::Decrypt), "cut at a chunk");
+        assert_eq!(
+            open(&key, &cut, len),
+            Err(CryptoError::Decrypt),
+            "cut at a chunk"
+        );
         assert_eq!(
             open(&key, &sealed[..1], SEGMENT_BYTES as usize),
             Err(CryptoError::Decrypt),

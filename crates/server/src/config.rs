@@ -105,6 +105,13 @@ impl Config {
 
     pub fn from_raw(raw: RawConfig) -> Result<Self, Vec<String>> {
         let mut problems = Vec::new();
+        let data_dir = PathBuf::from(
+            raw.data_dir
+                .clone()
+                .unwrap_or_else(|| "./zegel-data".to_owned()),
+        );
+        let (blobs, attachment_limits) =
+            crate::storage::attachment_settings(&raw, &data_dir, &mut problems);
         let listen_text = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let listen = listen_text
             .parse::<SocketAddr>()
@@ -114,7 +121,6 @@ impl Config {
                 ))
             })
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080)));
-        let data_dir = PathBuf::from(raw.data_dir.unwrap_or_else(|| "./zegel-data".to_owned()));
         let database_url = raw
             .database_url
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("zegel.db").display()));
@@ -191,8 +197,6 @@ impl Config {
                     .to_owned(),
             );
         }
-        let (blobs, attachment_limits) =
-            crate::storage::attachment_settings(&raw, &data_dir, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }

@@ -31,7 +31,10 @@ pub(crate) fn attachment_settings(
                 bucket: required("s3_bucket", &raw.s3_bucket),
                 access_key_id: required("s3_access_key_id", &raw.s3_access_key_id),
                 secret_access_key: required("s3_secret_access_key", &raw.s3_secret_access_key),
-                region: raw.s3_region.clone().unwrap_or_else(|| "us-east-1".to_owned()),
+                region: raw
+                    .s3_region
+                    .clone()
+                    .unwrap_or_else(|| "us-east-1".to_owned()),
                 endpoint: raw.s3_endpoint.clone(),
             }
         }
@@ -53,7 +56,11 @@ pub(crate) fn attachment_settings(
     };
     let limits = AttachmentLimits {
         per_file: limit("max_file_bytes", raw.max_file_bytes, defaults.per_file),
-        per_message: limit("max_message_bytes", raw.max_message_bytes, defaults.per_message),
+        per_message: limit(
+            "max_message_bytes",
+            raw.max_message_bytes,
+            defaults.per_message,
+        ),
         per_organisation: limit(
             "storage_quota_bytes",
             raw.storage_quota_bytes,
@@ -73,7 +80,12 @@ mod tests {
         let (blobs, limits) =
             attachment_settings(&RawConfig::default(), Path::new("/d"), &mut problems);
         assert!(problems.is_empty());
-        assert_eq!(blobs, BlobConfig::Local { dir: "/d/blobs".into() });
+        assert_eq!(
+            blobs,
+            BlobConfig::Local {
+                dir: "/d/blobs".into()
+            }
+        );
         assert_eq!(limits.per_file, AttachmentLimits::default().per_file);
     }
 
@@ -86,8 +98,16 @@ mod tests {
             ..RawConfig::default()
         };
         attachment_settings(&raw, Path::new("/d"), &mut problems);
-        for field in ["s3_bucket", "s3_access_key_id", "s3_secret_access_key", "max_file_bytes"] {
-            assert!(problems.iter().any(|p| p.starts_with(field)), "{field}: {problems:?}");
+        for field in [
+            "s3_bucket",
+            "s3_access_key_id",
+            "s3_secret_access_key",
+            "max_file_bytes",
+        ] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(field)),
+                "{field}: {problems:?}"
+            );
         }
     }
 }

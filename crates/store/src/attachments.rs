@@ -47,7 +47,9 @@ pub struct SpaceLimits {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpaceReservation {
     /// The row was inserted at this position.
-    Reserved { position: i64 },
+    Reserved {
+        position: i64,
+    },
     MessageFull,
     QuotaFull,
 }

@@ -2,11 +2,11 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
 use zegel_domain::UnixTime;
 
-use crate::{StoreError, StoreResult};
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
-use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::records::*;
+use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
+use crate::{StoreError, StoreResult};
 
 /// The scale-out backend: several Zegel instances and workers may share one database.
 pub struct PostgresStore {

@@ -4,11 +4,11 @@ use std::str::FromStr;
 use std::time::Duration;
 use zegel_domain::UnixTime;
 
-use crate::{StoreError, StoreResult};
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
-use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::records::*;
+use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
+use crate::{StoreError, StoreResult};
 
 /// The embedded backend: one file in the data directory, WAL mode.
 pub struct SqliteStore {

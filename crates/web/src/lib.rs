@@ -5,6 +5,7 @@
 
 mod api;
 mod dev_outbox;
+mod download;
 mod health;
 mod portal;
 mod security;

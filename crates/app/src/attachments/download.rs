@@ -110,9 +110,7 @@ impl App {
         }
         let download = self.download(&key, &attachment)?;
         if counts && attachment.reply_id.is_none() {
-            self.store
-                .mark_downloaded(delivery_id, self.now())
-                .await?;
+            self.store.mark_downloaded(delivery_id, self.now()).await?;
             let actor = format!("recipient:{delivery_id}");
             self.audit(
                 &context.organisation.id,

@@ -110,7 +110,8 @@ fn clean_content_type(raw: Option<&str>) -> String {
     raw.map(str::trim)
         .filter(|t| {
             t.len() <= 100
-                && t.split_once('/').is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
+                && t.split_once('/')
+                    .is_some_and(|(a, b)| !a.is_empty() && !b.is_empty())
                 && t.chars().all(|c| c.is_ascii_graphic())
         })
         .unwrap_or("application/octet-stream")
@@ -123,9 +124,15 @@ mod tests {
 
     #[test]
     fn file_names_lose_paths_and_control_characters() {
-        assert_eq!(clean_file_name("C:\\Users\\a\\scan.pdf").unwrap(), "scan.pdf");
+        assert_eq!(
+            clean_file_name("C:\\Users\\a\\scan.pdf").unwrap(),
+            "scan.pdf"
+        );
         assert_eq!(clean_file_name("../../etc/passwd").unwrap(), "passwd");
-        assert_eq!(clean_file_name("rapport\r\nX: y.pdf").unwrap(), "rapportX: y.pdf");
+        assert_eq!(
+            clean_file_name("rapport\r\nX: y.pdf").unwrap(),
+            "rapportX: y.pdf"
+        );
         assert_eq!(clean_file_name("..hidden").unwrap(), "hidden");
         assert!(clean_file_name("dir/").is_err());
         assert!(clean_file_name("  ").is_err());
@@ -134,8 +141,14 @@ mod tests {
 
     #[test]
     fn content_types_are_kept_only_when_plausible() {
-        assert_eq!(clean_content_type(Some("application/PDF")), "application/pdf");
-        assert_eq!(clean_content_type(Some("text/html\r\nX: y")), "application/octet-stream");
+        assert_eq!(
+            clean_content_type(Some("application/PDF")),
+            "application/pdf"
+        );
+        assert_eq!(
+            clean_content_type(Some("text/html\r\nX: y")),
+            "application/octet-stream"
+        );
         assert_eq!(clean_content_type(None), "application/octet-stream");
     }
 }

@@ -50,7 +50,8 @@ impl App {
             created_at: self.now(),
         };
         self.reserve(&attachment).await?;
-        let writer = AttachmentWriter::new(&self.blobs, &id, attachment_key(&key, &id), None, limit);
+        let writer =
+            AttachmentWriter::new(&self.blobs, &id, attachment_key(&key, &id), None, limit);
         let content_type = clean_content_type(content_type);
         let seal = |size| {
             let meta = SealedMeta {

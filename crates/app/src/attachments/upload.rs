@@ -10,7 +10,9 @@ use zegel_blob::{AttachmentWriter, BlobError};
 use zegel_crypto::{DataKey, SEGMENT_BYTES, Token, stored_size};
 use zegel_store::{Attachment, Draft, SpaceLimits, SpaceReservation, User};
 
-use super::{SealedMeta, attachment_key, clean_content_type, clean_file_name, open_meta, seal_meta};
+use super::{
+    SealedMeta, attachment_key, clean_content_type, clean_file_name, open_meta, seal_meta,
+};
 use crate::send::message_key_label;
 use crate::{App, AppError, AppResult, new_id};
 
@@ -209,7 +211,9 @@ impl App {
     pub async fn discard_upload(&self, sender: &User, id: &str) -> AppResult<()> {
         let (attachment, _) = self.owned_upload(sender, id).await?;
         if attachment.state == "sent" {
-            return Err(AppError::Conflict("the file was sent; revoke the message".into()));
+            return Err(AppError::Conflict(
+                "the file was sent; revoke the message".into(),
+            ));
         }
         self.discard(&attachment.id).await
     }
@@ -289,7 +293,9 @@ impl App {
         while let Some(piece) = body.next().await {
             let piece = piece.map_err(|error| {
                 tracing::info!(attachment = %attachment.id, %error, "upload interrupted");
-                AppError::Invalid(vec!["the upload was interrupted; continue where it stopped".into()])
+                AppError::Invalid(vec![
+                    "the upload was interrupted; continue where it stopped".into(),
+                ])
             })?;
             writer.write(&piece).await.map_err(AppError::from)?;
             if writer.stored_segments() > recorded && !writer.is_finished() {

@@ -161,7 +161,11 @@ impl App {
     }
 
     /// Resolves the link and checks that `session` belongs to it and is not idle too long.
-    pub(crate) async fn session_context(&self, link: &str, session: &str) -> Result<LinkContext, PortalError> {
+    pub(crate) async fn session_context(
+        &self,
+        link: &str,
+        session: &str,
+    ) -> Result<LinkContext, PortalError> {
         let context = self.resolve_link(link).await?;
         let token = Token::from_presented(session).ok_or(PortalError::NeedsVerification)?;
         let hash = token.hash();

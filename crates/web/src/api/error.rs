@@ -9,7 +9,8 @@ use zegel_app::AppError;
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
-    /// Machine-readable: `not_found`, `unauthorized`, `invalid`, `conflict`, `internal`.
+    /// Machine-readable: `not_found`, `unauthorized`, `invalid`, `conflict`, `too_large`,
+    /// `internal`.
     pub code: &'static str,
     pub message: String,
     /// For `invalid`: every problem found, so all can be fixed at once.
@@ -47,6 +48,9 @@ impl IntoResponse for ApiError {
                 problems,
             ),
             AppError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message, vec![]),
+            AppError::TooLarge(message) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too_large", message, vec![])
+            }
             AppError::Internal(detail) => {
                 tracing::error!(error = %detail, "internal error");
                 (

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, authenticated with `Authorization: Bearer <token>`, and its
 //! OpenAPI document at `/api/openapi.json`.
 
+mod attachments;
 mod auth;
 mod data_subjects;
 mod error;
@@ -11,6 +12,7 @@ mod sms_reports;
 
 use axum::Json;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use utoipa::OpenApi;
 use zegel_app::App;
@@ -27,6 +29,23 @@ pub fn routes() -> Router<App> {
         .route("/api/v1/messages/{id}", get(messages::detail))
         .route("/api/v1/messages/{id}/revoke", post(messages::revoke))
         .route("/api/v1/messages/{id}/proof", get(proof::proof))
+        .route(
+            "/api/v1/messages/{id}/attachments/{attachment_id}",
+            get(attachments::download),
+        )
+        .route("/api/v1/drafts", post(attachments::create_draft))
+        .route(
+            "/api/v1/drafts/{id}/attachments",
+            post(attachments::start_upload),
+        )
+        .route(
+            "/api/v1/uploads/{id}",
+            get(attachments::upload_status)
+                .patch(attachments::append_upload)
+                .delete(attachments::discard_upload)
+                // Uploads stream; their size is checked against the file's limits as it comes.
+                .layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/api/v1/messages/{id}/recipients/{delivery_id}/unlock",
             post(messages::unlock),
@@ -54,6 +73,12 @@ pub fn routes() -> Router<App> {
         messages::revoke,
         messages::unlock,
         proof::proof,
+        attachments::create_draft,
+        attachments::start_upload,
+        attachments::upload_status,
+        attachments::append_upload,
+        attachments::discard_upload,
+        attachments::download,
         recipients::change_verification,
         data_subjects::export,
         data_subjects::rectify,
@@ -69,6 +94,10 @@ pub fn routes() -> Router<App> {
         zegel_app::MessageDetail,
         zegel_app::DeliveryStatus,
         zegel_app::ThreadReply,
+        zegel_app::AttachmentInfo,
+        zegel_app::DraftCreated,
+        zegel_app::NewUpload,
+        zegel_app::UploadStatus,
         zegel_app::RecipientSummary,
         zegel_app::SubjectExport,
         zegel_app::RecipientData,

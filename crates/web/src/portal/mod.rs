@@ -3,12 +3,14 @@
 //! CSRF token.
 
 mod cookies;
+mod files;
 mod language;
 mod pages;
 
 pub use pages::render as render_page;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,14 +23,18 @@ use zegel_i18n::{Texts, format_date};
 
 use cookies::csrf_token;
 use language::LanguagePreference;
-use pages::{Frame, LandingPage, MessagePage, Notice, NoticePage, render};
+use pages::{FileLink, Frame, LandingPage, MessagePage, Notice, NoticePage, ReplyBlock, render};
 
 pub fn routes() -> Router<App> {
     Router::new()
         .route("/m/{link}", get(show))
         .route("/m/{link}/code", post(send_code))
         .route("/m/{link}/verify", post(verify))
-        .route("/m/{link}/reply", post(reply))
+        .route(
+            "/m/{link}/reply",
+            post(files::reply).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/m/{link}/files/{attachment_id}", get(files::download))
         .route("/m/{link}/wrong-number", post(wrong_number))
         .route("/m/{link}/message.eml", get(download_copy))
         .route("/static/portal.css", get(stylesheet))
@@ -176,20 +182,25 @@ impl Visit {
         let language = self.preference.resolve(Some(view.language));
         let t = Texts(language);
         let (jar, csrf) = csrf_token(self.jar);
+        let files = |list: &[zegel_app::AttachmentInfo]| {
+            list.iter()
+                .map(|a| FileLink::new(&self.link, a, language))
+                .collect::<Vec<_>>()
+        };
         let replies = view
             .replies
-            .into_iter()
-            .map(|r| {
-                (
-                    t.with(
-                        "portal-your-reply",
-                        "date",
-                        &format_date(language, r.created_at),
-                    ),
-                    r.body,
-                )
+            .iter()
+            .map(|r| ReplyBlock {
+                heading: t.with(
+                    "portal-your-reply",
+                    "date",
+                    &format_date(language, r.created_at),
+                ),
+                body: r.body.clone(),
+                files: files(&r.attachments),
             })
             .collect();
+        let attachments = files(&view.attachments);
         let page = MessagePage {
             frame: Frame::new(
                 language,
@@ -206,6 +217,7 @@ impl Visit {
                 "date",
                 &format_date(language, view.expires_at),
             ),
+            attachments,
             replies,
             notice,
             draft,
@@ -373,47 +385,6 @@ async fn verify(
         })
     };
     visit.landing(explain, None).await
-}
-
-async fn reply(
-    State(app): State<App>,
-    Path(link): Path<String>,
-    headers: HeaderMap,
-    jar: CookieJar,
-    Form(form): Form<ReplyForm>,
-) -> Response {
-    let visit = match Visit::posted(app, link, jar, &headers, &form.csrf) {
-        Ok(visit) => visit,
-        Err(refused) => return *refused,
-    };
-    let Some(session) = cookies::session(&visit.jar) else {
-        return visit.session_ended(Some(form.body)).await;
-    };
-    match visit.app.reply(&visit.link, &session, &form.body).await {
-        Ok(_) => Redirect::to(&format!("/m/{}?replied=1", visit.link)).into_response(),
-        Err(PortalError::App(AppError::Invalid(_))) => {
-            // Show the message again with the text kept, and say what to fix.
-            let view = match visit.app.read(&visit.link, &session).await {
-                Ok(view) => view,
-                Err(error) => return visit.failure(error),
-            };
-            let t = Texts(visit.preference.resolve(Some(view.language)));
-            let problem = if form.body.trim().is_empty() {
-                t.get("portal-reply-empty")
-            } else {
-                t.with(
-                    "portal-reply-too-long",
-                    "limit",
-                    &zegel_app::MAX_REPLY_CHARS.to_string(),
-                )
-            };
-            visit.message(view, Notice::error(problem), form.body)
-        }
-        Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
-            visit.session_ended(Some(form.body)).await
-        }
-        Err(error) => visit.failure(error),
-    }
 }
 
 async fn wrong_number(

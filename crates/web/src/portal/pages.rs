@@ -77,10 +77,55 @@ pub struct MessagePage {
     pub sender: String,
     pub body: String,
     pub expires: String,
-    /// (heading, text) of each earlier reply.
-    pub replies: Vec<(String, String)>,
+    pub attachments: Vec<FileLink>,
+    /// The recipient's earlier replies.
+    pub replies: Vec<ReplyBlock>,
     pub notice: Option<Notice>,
     pub draft: String,
+}
+
+pub struct ReplyBlock {
+    pub heading: String,
+    pub body: String,
+    pub files: Vec<FileLink>,
+}
+
+/// A file to download, as the message page lists it.
+pub struct FileLink {
+    pub href: String,
+    pub name: String,
+    pub size: String,
+}
+
+impl FileLink {
+    pub fn new(link: &str, file: &zegel_app::AttachmentInfo, language: Language) -> Self {
+        Self {
+            href: format!("/m/{link}/files/{}", file.id),
+            name: file.file_name.clone(),
+            size: human_size(file.size, language),
+        }
+    }
+}
+
+/// A size as people read it: "840 kB", "2,4 MB" (Dutch) or "2.4 MB".
+pub fn human_size(bytes: u64, language: Language) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit + 1 < units.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let text = if unit == 0 || value >= 10.0 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    };
+    let text = match language {
+        Language::Nl => text.replace('.', ","),
+        Language::En => text,
+    };
+    format!("{text} {}", units[unit])
 }
 
 #[derive(Template)]
@@ -108,5 +153,19 @@ pub fn render(status: StatusCode, page: &impl Template) -> Response {
             tracing::error!(%error, "page failed to render");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_naturally_in_both_languages() {
+        assert_eq!(human_size(0, Language::En), "0 B");
+        assert_eq!(human_size(840_000, Language::Nl), "840 kB");
+        assert_eq!(human_size(2_400_000, Language::Nl), "2,4 MB");
+        assert_eq!(human_size(2_400_000, Language::En), "2.4 MB");
+        assert_eq!(human_size(10_000_000_000, Language::En), "10 GB");
     }
 }
