@@ -5,7 +5,9 @@ mod support;
 
 mod api_contract;
 mod archive;
+mod attachments;
 mod audit;
+mod blob_store;
 mod data_subjects;
 mod detection;
 mod expiry_and_revocation;

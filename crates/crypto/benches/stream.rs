@@ -11,7 +11,7 @@ fn main() {
     let key = AttachmentKey::derive(&DataKey::generate(), "bench");
     let chunk = vec![0x5au8; CHUNK];
     let segments = 64u64;
-    let total_mib = segments * SEGMENT_CHUNKS * CHUNK as u64 >> 20;
+    let total_mib = (segments * SEGMENT_CHUNKS * CHUNK as u64) >> 20;
 
     let started = Instant::now();
     let mut stored = Vec::new();

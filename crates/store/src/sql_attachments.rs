@@ -27,7 +27,7 @@ macro_rules! impl_attachment_store {
             async fn reserve_attachment(&self, a: &Attachment, limits: &SpaceLimits) -> StoreResult<SpaceReservation> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query($lock_org).bind(&a.org_id).execute(&mut *tx).await?;
-                let (count, used): (i64, i64) = sqlx::query_as("SELECT COUNT(*), COALESCE(SUM(stored_bytes), 0) FROM attachments WHERE message_id = $1 AND COALESCE(reply_id, '') = COALESCE($2, '') AND state <> 'shredded'")
+                let (count, used): (i64, i64) = sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT) FROM attachments WHERE message_id = $1 AND COALESCE(reply_id, '') = COALESCE($2, '') AND state <> 'shredded'")
                     .bind(&a.message_id)
                     .bind(&a.reply_id)
                     .fetch_one(&mut *tx)
@@ -35,7 +35,7 @@ macro_rules! impl_attachment_store {
                 if used + a.stored_bytes > limits.per_message {
                     return Ok(SpaceReservation::MessageFull);
                 }
-                let organisation: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(stored_bytes), 0) FROM attachments WHERE org_id = $1 AND state <> 'shredded'")
+                let organisation: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(SUM(stored_bytes), 0) AS BIGINT) FROM attachments WHERE org_id = $1 AND state <> 'shredded'")
                     .bind(&a.org_id)
                     .fetch_one(&mut *tx)
                     .await?;
@@ -65,7 +65,7 @@ macro_rules! impl_attachment_store {
             }
 
             async fn attachments(&self, message_id: &str) -> StoreResult<Vec<Attachment>> {
-                Ok(sqlx::query_as("SELECT id, org_id, message_id, reply_id, position, meta_ct, stored_bytes, segments, state, created_at FROM attachments WHERE message_id = $1 AND state <> 'shredded' ORDER BY created_at, position, id")
+                Ok(sqlx::query_as("SELECT id, org_id, message_id, reply_id, position, meta_ct, stored_bytes, segments, state, created_at FROM attachments WHERE message_id = $1 AND state <> 'shredded' ORDER BY (reply_id IS NOT NULL), created_at, position, id")
                     .bind(message_id)
                     .fetch_all(&self.pool)
                     .await?)

@@ -9,8 +9,7 @@ use axum::response::Response;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
 
-const FIXED: [(HeaderName, &str); 6] = [
-    (header::CONTENT_SECURITY_POLICY, CSP),
+const FIXED: [(HeaderName, &str); 5] = [
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::REFERRER_POLICY, "no-referrer"),
     (header::X_FRAME_OPTIONS, "DENY"),
@@ -30,6 +29,10 @@ pub async fn add_headers(https: bool, request: Request, next: Next) -> Response 
     for (name, value) in FIXED {
         headers.insert(name, HeaderValue::from_static(value));
     }
+    // Downloads set a stricter policy of their own (a sandbox).
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
     // Static assets set their own caching; everything else may hold personal data.
     headers
         .entry(header::CACHE_CONTROL)

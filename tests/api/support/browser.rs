@@ -109,6 +109,32 @@ impl Browser {
         self.finish(response).await
     }
 
+    /// A GET that keeps the raw answer (downloads), with extra request headers.
+    pub async fn fetch(&mut self, url: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut request = self.prepare(self.client.get(url));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.send().await.unwrap()
+    }
+
+    /// Posts a `multipart/form-data` form and follows a redirect, as a browser does.
+    pub async fn submit_multipart(&mut self, url: &str, form: reqwest::multipart::Form) -> Page {
+        let response = self
+            .prepare(self.client.post(url).multipart(form))
+            .send()
+            .await
+            .unwrap();
+        let page = self.finish(response).await;
+        match &page.location {
+            Some(location) => {
+                let origin = &url[..url.find("/m/").expect("a portal URL")];
+                self.get(&format!("{origin}{location}")).await
+            }
+            None => page,
+        }
+    }
+
     /// Opens the portal link and presses "Send me a code"; returns the answer page.
     pub async fn ask_for_code(&mut self, link: &str) -> Page {
         let csrf = self.get(link).await.csrf();

@@ -3,6 +3,7 @@
 //! test runs when it wants jobs done.
 
 pub mod browser;
+pub mod s3;
 pub mod smtp;
 
 use reqwest::StatusCode;
@@ -177,6 +178,58 @@ impl TestApp {
             status,
             serde_json::from_str(&text).unwrap_or(Value::String(text)),
         )
+    }
+
+    /// A request to the API with the sender's token, for what [`TestApp::api`] cannot say
+    /// (headers, streamed bodies).
+    pub fn authed(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.base_url))
+            .bearer_auth(&self.token)
+    }
+
+    /// A new draft's id.
+    pub async fn draft(&self) -> String {
+        let (status, draft) = self
+            .api(reqwest::Method::POST, "/api/v1/drafts", None)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{draft}");
+        draft["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Announces a file in a draft; returns the answer.
+    pub async fn announce(&self, draft: &str, name: &str, size: usize) -> (StatusCode, Value) {
+        self.api(
+            reqwest::Method::POST,
+            &format!("/api/v1/drafts/{draft}/attachments"),
+            Some(json!({"file_name": name, "size": size, "content_type": "application/pdf"})),
+        )
+        .await
+    }
+
+    /// Sends bytes of an upload starting at `offset`; returns the answer.
+    pub async fn patch_upload(&self, id: &str, offset: u64, bytes: Vec<u8>) -> (StatusCode, Value) {
+        let response = self
+            .authed(reqwest::Method::PATCH, &format!("/api/v1/uploads/{id}"))
+            .header("Upload-Offset", offset.to_string())
+            .header("Content-Type", "application/offset+octet-stream")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Uploads a whole file into a draft in one request; returns its id.
+    pub async fn upload(&self, draft: &str, name: &str, bytes: &[u8]) -> String {
+        let (status, announced) = self.announce(draft, name, bytes.len()).await;
+        assert_eq!(status, StatusCode::CREATED, "{announced}");
+        let id = announced["id"].as_str().unwrap().to_owned();
+        let (status, done) = self.patch_upload(&id, 0, bytes.to_vec()).await;
+        assert_eq!(status, StatusCode::OK, "{done}");
+        assert_eq!(done["complete"], true, "{done}");
+        id
     }
 
     /// Sends a message through the API and fails the test unless it is accepted.

@@ -1,0 +1,77 @@
+//! A real S3 API server for the tests: moto (`tests/s3_server.py`), one per test process,
+//! with a new bucket per test. It stops when the test process ends (its stdin closes).
+
+use std::io::BufRead;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{Mutex, OnceLock};
+use zegel_blob::BlobConfig;
+
+struct S3Server {
+    endpoint: String,
+    // Held open for the life of the process: moto exits when it closes.
+    _stdin: Mutex<ChildStdin>,
+    _process: Mutex<Child>,
+}
+
+fn server() -> &'static S3Server {
+    static SERVER: OnceLock<S3Server> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/s3_server.py");
+        let mut process = Command::new("python3")
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 with moto is needed for the tests (pip install 'moto[server]')");
+        let mut first_line = String::new();
+        std::io::BufReader::new(process.stdout.take().unwrap())
+            .read_line(&mut first_line)
+            .unwrap();
+        let port: u16 = first_line
+            .trim()
+            .parse()
+            .expect("moto did not start; is it installed? (pip install 'moto[server]')");
+        S3Server {
+            endpoint: format!("http://127.0.0.1:{port}"),
+            _stdin: Mutex::new(process.stdin.take().unwrap()),
+            _process: Mutex::new(process),
+        }
+    })
+}
+
+pub fn endpoint() -> &'static str {
+    &server().endpoint
+}
+
+/// A new, empty bucket; returns its name.
+pub async fn new_bucket() -> String {
+    let bucket = format!("zegel-test-{}", uuid::Uuid::new_v4().simple());
+    let response = reqwest::Client::new()
+        .put(format!("{}/{bucket}", endpoint()))
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_success(), "moto refused the bucket");
+    bucket
+}
+
+/// The blob configuration of a new bucket.
+pub async fn new_blob_config() -> BlobConfig {
+    BlobConfig::S3 {
+        bucket: new_bucket().await,
+        region: "us-east-1".into(),
+        endpoint: Some(endpoint().to_owned()),
+        access_key_id: "test".into(),
+        secret_access_key: "test".into(),
+    }
+}
+
+/// Points a server configuration at `bucket` on the test server.
+pub fn use_bucket(raw: &mut zegel_server::RawConfig, bucket: String) {
+    raw.blob_store = Some("s3".into());
+    raw.s3_bucket = Some(bucket);
+    raw.s3_endpoint = Some(endpoint().to_owned());
+    raw.s3_access_key_id = Some("test".into());
+    raw.s3_secret_access_key = Some("test".into());
+}
