@@ -4,6 +4,7 @@
 pub mod config;
 pub mod detect_cli;
 mod keys;
+pub mod send_cli;
 mod storage;
 
 use std::net::SocketAddr;

@@ -33,6 +33,8 @@ enum Command {
     /// Work with the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Send a secure message through a Zegel server's API, with files of any size.
+    Send(zegel_server::send_cli::SendArgs),
     /// Find personal data in text from stdin (no configuration needed).
     Detect {
         /// Read `{"id","text"}` lines and write one verdict line each.
@@ -130,6 +132,15 @@ async fn main() -> ExitCode {
             }
         };
     }
+    if let Command::Send(args) = cli.command {
+        return match zegel_server::send_cli::run(args).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("zegel send: {error:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::load() {
         Ok(config) => config,
         Err(problems) => {
@@ -180,7 +191,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let _ = stop.send(true);
             worker.await?;
         }
-        Command::Detect { .. } => unreachable!("handled before the configuration is read"),
+        Command::Detect { .. } | Command::Send(_) => {
+            unreachable!("handled before the configuration is read")
+        }
         Command::Audit(AuditCommand::Verify) => {
             let (app, _) = build_app(&config, Arc::new(SystemClock)).await?;
             let reports = app.verify_audit().await?;

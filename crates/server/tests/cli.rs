@@ -163,6 +163,81 @@ async fn a_fresh_machine_serves_with_sqlite_and_the_dev_outbox() {
         "the link can be followed"
     );
 
+    // `zegel send` uploads a file through the API and sends it.
+    let file: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    std::fs::write(dir.path().join("uitslag lab.pdf"), &file).unwrap();
+    let sent = zegel(
+        dir.path(),
+        &[
+            "send",
+            "--server",
+            &base,
+            "--to",
+            "jan@example.nl",
+            "--subject",
+            "Uitslag",
+            "--body",
+            "In de bijlage.",
+            "--attach",
+            "uitslag lab.pdf",
+        ],
+        &[("ZEGEL_TOKEN", &token)],
+    )
+    .output()
+    .unwrap();
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let id = String::from_utf8(sent.stdout).unwrap().trim().to_owned();
+    let detail: serde_json::Value = client
+        .get(format!("{base}/api/v1/messages/{id}"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        detail["attachments"][0]["file_name"], "uitslag lab.pdf",
+        "{detail}"
+    );
+    assert_eq!(detail["attachments"][0]["size"], 300_000);
+    let attachment = detail["attachments"][0]["id"].as_str().unwrap();
+    let downloaded = client
+        .get(format!(
+            "{base}/api/v1/messages/{id}/attachments/{attachment}"
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert!(downloaded == file, "the file arrives as it was");
+    let refused = zegel(
+        dir.path(),
+        &[
+            "send",
+            "--server",
+            &base,
+            "--to",
+            "jan@example.nl",
+            "--subject",
+            "x",
+            "--attach",
+            "missing.pdf",
+        ],
+        &[("ZEGEL_TOKEN", &token)],
+    )
+    .output()
+    .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("cannot read missing.pdf"));
+
     let data = dir.path().join("data");
     assert!(data.join("zegel.db").exists() && data.join("keys").exists());
 
