@@ -2,11 +2,10 @@
 
 use bytes::Bytes;
 use futures::StreamExt;
-use futures::stream::BoxStream;
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -112,26 +111,6 @@ impl BlobStore {
             return Err(BlobError::Corrupt);
         }
         Ok(bytes)
-    }
-
-    pub(crate) async fn stream_range(
-        &self,
-        attachment: &str,
-        segment: u64,
-        range: Range<u64>,
-    ) -> BlobResult<BoxStream<'static, BlobResult<Bytes>>> {
-        let options = GetOptions {
-            range: Some(GetRange::Bounded(range)),
-            ..GetOptions::default()
-        };
-        let result = self
-            .objects
-            .get_opts(&Self::segment_path(attachment, segment), options)
-            .await?;
-        Ok(result
-            .into_stream()
-            .map(|piece| piece.map_err(BlobError::from))
-            .boxed())
     }
 
     /// Deletes every stored segment of an attachment; succeeds when there is none.

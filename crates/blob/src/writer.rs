@@ -22,6 +22,8 @@ pub struct AttachmentWriter {
     sealed: Vec<u8>,
     /// Bytes of the current chunk not yet sealed: it is sealed once it is known not to be the last.
     pending: Vec<u8>,
+    /// The previous segment, still being stored while this one is sealed.
+    storing: Option<tokio::task::JoinHandle<BlobResult<()>>>,
     finished: bool,
 }
 
@@ -60,6 +62,7 @@ impl AttachmentWriter {
             sealer,
             sealed,
             pending: Vec::with_capacity(CHUNK),
+            storing: None,
             finished: false,
         }
     }
@@ -69,13 +72,13 @@ impl AttachmentWriter {
         if self.finished {
             self.received
         } else {
-            self.segment * SEGMENT_BYTES
+            self.stored_segments() * SEGMENT_BYTES
         }
     }
 
-    /// Segments stored so far.
+    /// Segments certainly stored so far (not counting one still being written).
     pub fn stored_segments(&self) -> u64 {
-        self.segment
+        self.segment - u64::from(self.storing.is_some())
     }
 
     /// Bytes received so far, stored or not.
@@ -127,6 +130,7 @@ impl AttachmentWriter {
         if !self.sealer_is_empty() {
             self.store_segment().await?;
         }
+        self.wait_for_storing().await?;
         self.finished = true;
         Ok(())
     }
@@ -145,12 +149,29 @@ impl AttachmentWriter {
         Ok(())
     }
 
+    /// Waits until the segment before is stored.
+    async fn wait_for_storing(&mut self) -> BlobResult<()> {
+        if let Some(storing) = self.storing.take() {
+            storing
+                .await
+                .map_err(|e| BlobError::Config(format!("storing a segment: {e}")))??;
+        }
+        Ok(())
+    }
+
+    /// Starts storing the sealed segment; the next one is sealed meanwhile (the disk or the
+    /// network and the cipher work at the same time).
     async fn store_segment(&mut self) -> BlobResult<()> {
+        self.wait_for_storing().await?;
         let capacity = self.sealed.capacity();
         let full = std::mem::replace(&mut self.sealed, Vec::with_capacity(capacity));
-        self.blobs
-            .put_segment(&self.attachment, self.segment, Bytes::from(full))
-            .await?;
+        let (blobs, attachment, segment) =
+            (self.blobs.clone(), self.attachment.clone(), self.segment);
+        self.storing = Some(tokio::spawn(async move {
+            blobs
+                .put_segment(&attachment, segment, Bytes::from(full))
+                .await
+        }));
         self.segment += 1;
         let (sealer, header) = SegmentSealer::new(&self.key, self.segment);
         self.sealer = sealer;

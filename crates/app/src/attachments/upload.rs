@@ -290,6 +290,12 @@ impl App {
         E: std::fmt::Display,
     {
         let mut recorded = writer.stored_segments();
+        let mut recorder = Recorder {
+            store: self.store.clone(),
+            attachment: attachment.id.clone(),
+            claim: claim.to_owned(),
+            running: None,
+        };
         while let Some(piece) = body.next().await {
             let piece = piece.map_err(|error| {
                 tracing::info!(attachment = %attachment.id, %error, "upload interrupted");
@@ -300,16 +306,12 @@ impl App {
             writer.write(&piece).await.map_err(AppError::from)?;
             if writer.stored_segments() > recorded && !writer.is_finished() {
                 recorded = writer.stored_segments();
-                let until = self.now() + UPLOAD_LEASE_SECONDS;
-                if !self
-                    .store
-                    .record_segments(&attachment.id, claim, to_i64(recorded), until)
-                    .await?
-                {
-                    return Err(AppError::Conflict("the upload was taken over".into()));
-                }
+                recorder
+                    .record(to_i64(recorded), self.now() + UPLOAD_LEASE_SECONDS)
+                    .await?;
             }
         }
+        recorder.settle().await?;
         // A file of unknown size ends with its body; a declared one when its size is reached
         // (an empty file sends no bytes at all).
         if writer
@@ -343,6 +345,43 @@ impl App {
             .ok_or(AppError::NotFound)?;
         let (_, key) = self.owned_draft(sender, &attachment.message_id).await?;
         Ok((attachment, key))
+    }
+}
+
+/// Records stored segments in the database one update at a time, in the background, so
+/// receiving goes on while the database commits.
+struct Recorder {
+    store: std::sync::Arc<dyn zegel_store::Store>,
+    attachment: String,
+    claim: String,
+    running: Option<tokio::task::JoinHandle<zegel_store::StoreResult<bool>>>,
+}
+
+impl Recorder {
+    async fn record(&mut self, segments: i64, until: i64) -> AppResult<()> {
+        self.settle().await?;
+        let (store, id, claim) = (
+            self.store.clone(),
+            self.attachment.clone(),
+            self.claim.clone(),
+        );
+        self.running = Some(tokio::spawn(async move {
+            store.record_segments(&id, &claim, segments, until).await
+        }));
+        Ok(())
+    }
+
+    /// Waits for the update in progress; fails when the upload was taken over.
+    async fn settle(&mut self) -> AppResult<()> {
+        if let Some(running) = self.running.take() {
+            let recorded = running
+                .await
+                .map_err(|e| AppError::Internal(format!("recording segments: {e}")))??;
+            if !recorded {
+                return Err(AppError::Conflict("the upload was taken over".into()));
+            }
+        }
+        Ok(())
     }
 }
 
