@@ -165,6 +165,7 @@ async fn an_upload_resumes_after_its_last_stored_segment(kind: Kind) {
         .write(&plain[..SEGMENT_BYTES as usize + 70_000])
         .await
         .unwrap();
+    first.settle().await.unwrap();
     assert_eq!(first.stored_segments(), 1);
     assert_eq!(first.offset(), SEGMENT_BYTES);
     drop(first);

@@ -113,8 +113,17 @@ impl AttachmentWriter {
         }
         if self.declared == Some(self.received) {
             self.finish().await?;
+        } else if self.storing.as_ref().is_some_and(|s| s.is_finished()) {
+            // Count a segment as stored as soon as it is, without waiting for one that is not.
+            self.wait_for_storing().await?;
         }
         Ok(())
+    }
+
+    /// Waits until every sealed segment is stored (for an upload that stops here).
+    /// Cancel-safe.
+    pub async fn settle(&mut self) -> BlobResult<()> {
+        self.wait_for_storing().await
     }
 
     /// Seals the last chunk and stores the last segment. With a declared size it fails when
@@ -149,14 +158,20 @@ impl AttachmentWriter {
         Ok(())
     }
 
-    /// Waits until the segment before is stored.
+    /// Waits until the segment before is stored. Cancel-safe: a wait given up leaves the
+    /// segment counted as still being stored.
     async fn wait_for_storing(&mut self) -> BlobResult<()> {
-        if let Some(storing) = self.storing.take() {
-            storing
-                .await
-                .map_err(|e| BlobError::Config(format!("storing a segment: {e}")))??;
+        if let Some(storing) = self.storing.as_mut() {
+            let stored = storing.await;
+            self.storing = None;
+            stored.map_err(|e| BlobError::Config(format!("storing a segment: {e}")))??;
         }
         Ok(())
+    }
+
+    /// Whether a segment is being stored right now.
+    pub fn is_storing(&self) -> bool {
+        self.storing.is_some()
     }
 
     /// Starts storing the sealed segment; the next one is sealed meanwhile (the disk or the

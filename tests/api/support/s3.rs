@@ -1,5 +1,6 @@
-//! A real S3 API server for the tests: moto (`tests/s3_server.py`), one per test process,
-//! with a new bucket per test. It stops when the test process ends (its stdin closes).
+//! A real S3 API server for the tests: the one at `ZEGEL_TEST_S3_ENDPOINT` (CI starts moto
+//! there), else moto started here (`tests/s3_server.py`), one per test process, stopping
+//! when the test process ends (its stdin closes). Each test gets a new bucket.
 
 use std::io::BufRead;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -9,13 +10,20 @@ use zegel_blob::BlobConfig;
 struct S3Server {
     endpoint: String,
     // Held open for the life of the process: moto exits when it closes.
-    _stdin: Mutex<ChildStdin>,
-    _process: Mutex<Child>,
+    _stdin: Option<Mutex<ChildStdin>>,
+    _process: Option<Mutex<Child>>,
 }
 
 fn server() -> &'static S3Server {
     static SERVER: OnceLock<S3Server> = OnceLock::new();
     SERVER.get_or_init(|| {
+        if let Ok(endpoint) = std::env::var("ZEGEL_TEST_S3_ENDPOINT") {
+            return S3Server {
+                endpoint: endpoint.trim_end_matches('/').to_owned(),
+                _stdin: None,
+                _process: None,
+            };
+        }
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/s3_server.py");
         let mut process = Command::new("python3")
             .arg(script)
@@ -34,8 +42,8 @@ fn server() -> &'static S3Server {
             .expect("moto did not start; is it installed? (pip install 'moto[server]')");
         S3Server {
             endpoint: format!("http://127.0.0.1:{port}"),
-            _stdin: Mutex::new(process.stdin.take().unwrap()),
-            _process: Mutex::new(process),
+            _stdin: Some(Mutex::new(process.stdin.take().unwrap())),
+            _process: Some(Mutex::new(process)),
         }
     })
 }

@@ -296,14 +296,39 @@ impl App {
             claim: claim.to_owned(),
             running: None,
         };
-        while let Some(piece) = body.next().await {
-            let piece = piece.map_err(|error| {
-                tracing::info!(attachment = %attachment.id, %error, "upload interrupted");
-                AppError::Invalid(vec![
-                    "the upload was interrupted; continue where it stopped".into(),
-                ])
-            })?;
-            writer.write(&piece).await.map_err(AppError::from)?;
+        loop {
+            let piece = tokio::select! {
+                // A segment stored while the client pauses is recorded at once, so the
+                // upload can continue from it if the connection then breaks.
+                stored = writer.settle(), if writer.is_storing() => {
+                    stored.map_err(AppError::from)?;
+                    None
+                }
+                piece = body.next() => match piece {
+                    Some(piece) => Some(piece),
+                    None => break,
+                },
+            };
+            if let Some(piece) = piece {
+                let piece = match piece {
+                    Ok(piece) => piece,
+                    Err(error) => {
+                        tracing::info!(attachment = %attachment.id, %error, "upload interrupted");
+                        // Keep what arrived whole, so the upload continues from there.
+                        writer.settle().await.map_err(AppError::from)?;
+                        if writer.stored_segments() > recorded {
+                            recorder
+                                .record(to_i64(writer.stored_segments()), self.now())
+                                .await?;
+                        }
+                        recorder.settle().await?;
+                        return Err(AppError::Invalid(vec![
+                            "the upload was interrupted; continue where it stopped".into(),
+                        ]));
+                    }
+                };
+                writer.write(&piece).await.map_err(AppError::from)?;
+            }
             if writer.stored_segments() > recorded && !writer.is_finished() {
                 recorded = writer.stored_segments();
                 recorder
