@@ -2,8 +2,7 @@
 //! there), else moto started here (`tests/s3_server.py`), one per test process, stopping
 //! when the test process ends (its stdin closes). Each test gets a new bucket.
 
-use std::io::BufRead;
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin};
 use std::sync::{Mutex, OnceLock};
 use zegel_blob::BlobConfig;
 
@@ -24,22 +23,8 @@ fn server() -> &'static S3Server {
                 _process: None,
             };
         }
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/s3_server.py");
-        let mut process = Command::new("python3")
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 with moto is needed for the tests (pip install 'moto[server]')");
-        let mut first_line = String::new();
-        std::io::BufReader::new(process.stdout.take().unwrap())
-            .read_line(&mut first_line)
-            .unwrap();
-        let port: u16 = first_line
-            .trim()
-            .parse()
-            .expect("moto did not start; is it installed? (pip install 'moto[server]')");
+        let (mut process, port) =
+            super::python_server::spawn("s3_server.py", &[], "pip install 'moto[server]'");
         S3Server {
             endpoint: format!("http://127.0.0.1:{port}"),
             _stdin: Some(Mutex::new(process.stdin.take().unwrap())),

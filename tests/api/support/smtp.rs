@@ -3,8 +3,7 @@
 
 use mail_parser::MessageParser;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Child;
 
 pub struct SmtpSink {
     pub port: u16,
@@ -44,33 +43,11 @@ impl ReceivedMail {
 /// Starts the sink on `port` (0: any free port, chosen by the system, so parallel tests never
 /// share one) and returns the process and the port it listens on.
 fn spawn_server(port: u16, maildir: &std::path::Path) -> (Child, u16) {
-    use std::io::BufRead;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp_sink.py");
-    let mut process = Command::new("python3")
-        .arg(script)
-        .arg(port.to_string())
-        .arg(maildir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 with aiosmtpd is needed for the tests (pip install aiosmtpd)");
-    let mut first_line = String::new();
-    std::io::BufReader::new(process.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let port: u16 = first_line
-        .trim()
-        .parse()
-        .expect("aiosmtpd did not start; is it installed? (pip install aiosmtpd)");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the SMTP sink does not answer on port {port}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (process, port)
+    super::python_server::spawn(
+        "smtp_sink.py",
+        &[&port.to_string(), &maildir.display().to_string()],
+        "pip install aiosmtpd",
+    )
 }
 
 impl SmtpSink {
