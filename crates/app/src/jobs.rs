@@ -32,6 +32,8 @@ pub(crate) enum JobPayload {
     NotifyWrongNumber { delivery_id: String },
     /// Deliver a message the sender sent unsecured, as ordinary e-mail.
     PlainDelivery { delivery_id: String },
+    /// Secure or relay a message the SMTP gateway took in.
+    ProcessInbound { id: String },
 }
 
 impl JobPayload {
@@ -43,6 +45,7 @@ impl JobPayload {
             JobPayload::SendSms { .. } => "send_sms",
             JobPayload::NotifyWrongNumber { .. } => "notify_wrong_number",
             JobPayload::PlainDelivery { .. } => "plain_delivery",
+            JobPayload::ProcessInbound { .. } => "process_inbound",
         }
     }
 
@@ -110,6 +113,7 @@ impl App {
             JobPayload::NotifyWrongNumber { delivery_id } => {
                 self.mail_wrong_number(&delivery_id).await
             }
+            JobPayload::ProcessInbound { id } => self.process_inbound(&id).await,
         }
     }
 

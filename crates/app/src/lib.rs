@@ -9,6 +9,7 @@ mod audit;
 mod clock;
 mod data_subjects;
 mod error;
+mod gateway;
 mod jobs;
 pub(crate) mod portal;
 mod proof;
@@ -39,6 +40,7 @@ pub use data_subjects::{
     SubjectQuery,
 };
 pub use error::{AppError, AppResult};
+pub use gateway::{Accepted, Envelope, GatewaySettings, SecureMarkers};
 pub use portal::read::MAX_REPLY_CHARS;
 pub use portal::{CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome};
 pub use proof::{Proof, RecipientProof};
@@ -62,6 +64,8 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub blobs: zegel_blob::BlobStore,
     pub attachment_limits: AttachmentLimits,
+    /// Set when the SMTP gateway runs.
+    pub gateway: Option<GatewaySettings>,
     /// Base of every link in mail, without a trailing slash.
     pub public_url: String,
     pub attempts: AttemptPolicy,
@@ -90,6 +94,7 @@ impl App {
             clock,
             blobs,
             attachment_limits: AttachmentLimits::default(),
+            gateway: None,
             public_url: public_url.trim_end_matches('/').to_owned(),
             attempts: AttemptPolicy::default(),
             codes,

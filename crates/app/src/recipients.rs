@@ -44,6 +44,8 @@ impl App {
         let recipient = self
             .remember_recipient(&org, actor, &plan, self.now())
             .await?;
+        // Gateway mail waiting for this recipient's check may go now.
+        self.retry_held_gateway_mail(&org.id).await?;
         Ok(RecipientSummary {
             email: recipient.email,
             verification_method: recipient.verification_method,

@@ -4,6 +4,7 @@
 
 mod eml;
 mod outbox;
+mod relay;
 mod smtp;
 mod templates;
 
@@ -11,8 +12,9 @@ use async_trait::async_trait;
 
 pub use eml::Eml;
 pub use outbox::{DevOutbox, OutboxEntry};
+pub use relay::{RawRelay, SmtpRelay};
 pub use smtp::SmtpSender;
-pub use templates::{CodeMail, NotificationMail, ReplyMail, WrongNumberMail};
+pub use templates::{CodeMail, GatewayHeldMail, NotificationMail, ReplyMail, WrongNumberMail};
 
 /// One rendered e-mail, ready to go.
 #[derive(Debug, Clone)]

@@ -175,6 +175,30 @@ impl WrongNumberMail<'_> {
     }
 }
 
+/// Tells a sender that mail they sent through the gateway waits until the recipients named
+/// have an identity check. Names no content: the subject may hold personal data.
+pub struct GatewayHeldMail<'a> {
+    pub language: Language,
+    pub to: &'a str,
+    /// The addresses without an identity check, comma-separated.
+    pub recipients: &'a str,
+    /// Where to set a recipient's check.
+    pub how: &'a str,
+    pub message_id: String,
+}
+
+impl GatewayHeldMail<'_> {
+    pub fn render(&self) -> OutgoingMail {
+        let args = [("recipients", self.recipients), ("how", self.how)];
+        OutgoingMail::from_zegel(
+            self.to,
+            text_with(self.language, "mail-gateway-held-subject", &args),
+            text_with(self.language, "mail-gateway-held-body", &args) + "\n",
+            &self.message_id,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

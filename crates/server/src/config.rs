@@ -53,6 +53,25 @@ pub struct RawConfig {
     pub max_file_bytes: Option<u64>,
     pub max_message_bytes: Option<u64>,
     pub storage_quota_bytes: Option<u64>,
+    /// The SMTP gateway's address, e.g. `0.0.0.0:587`; without it there is no gateway.
+    pub gateway_listen: Option<String>,
+    /// The name in the gateway's greeting (default `localhost`).
+    pub gateway_hostname: Option<String>,
+    /// PEM certificate chain and key for STARTTLS.
+    pub gateway_tls_cert: Option<String>,
+    pub gateway_tls_key: Option<String>,
+    /// Where mail that needs no protection goes on, e.g. `smtp://mail.zorg.nl:25`.
+    pub gateway_next_hop: Option<String>,
+    /// IP addresses of the organisation's mail servers that may relay without AUTH.
+    pub gateway_relay_peers: Option<String>,
+    /// Largest message the gateway takes (default 50 MiB).
+    pub gateway_max_message_bytes: Option<usize>,
+    /// Subject keywords that make a message secure (default `[veilig],[secure]`).
+    pub gateway_keywords: Option<String>,
+    /// Sender addresses whose mail always goes securely (applications).
+    pub gateway_secure_senders: Option<String>,
+    /// Microsoft Purview sensitivity label names or ids that make a message secure.
+    pub gateway_labels: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +99,7 @@ pub struct Config {
     pub sms_countries: Vec<String>,
     pub blobs: zegel_blob::BlobConfig,
     pub attachment_limits: zegel_app::AttachmentLimits,
+    pub gateway: Option<crate::gateway_config::GatewayConfig>,
 }
 
 impl Config {
@@ -112,6 +132,7 @@ impl Config {
         );
         let (blobs, attachment_limits) =
             crate::storage::attachment_settings(&raw, &data_dir, &mut problems);
+        let gateway = crate::gateway_config::gateway_settings(&raw, &mut problems);
         let listen_text = raw.listen.unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let listen = listen_text
             .parse::<SocketAddr>()
@@ -201,6 +222,7 @@ impl Config {
             return Err(problems);
         }
         Ok(Self {
+            gateway,
             blobs,
             attachment_limits,
             sms,

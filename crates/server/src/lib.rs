@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod detect_cli;
+pub mod gateway_config;
 mod keys;
 pub mod send_cli;
 mod storage;
@@ -46,12 +47,20 @@ pub async fn build_app(
     );
     app.sms_policy.allowed_regions = config.sms_countries.clone();
     app.attachment_limits = config.attachment_limits;
+    if let Some(gateway) = &config.gateway {
+        app.gateway = Some(zegel_app::GatewaySettings {
+            markers: gateway.markers.clone(),
+            next_hop: Arc::new(zegel_mail::SmtpRelay::new(&gateway.next_hop)?),
+        });
+    }
     Ok((app, outbox))
 }
 
 /// A running server; dropping it does not stop it, [`Running::shutdown`] does.
 pub struct Running {
     pub address: SocketAddr,
+    /// Where the SMTP gateway listens, when it runs.
+    pub gateway_address: Option<SocketAddr>,
     pub app: App,
     stop: watch::Sender<bool>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
@@ -93,16 +102,49 @@ pub async fn start_on(
             tracing::error!(%error, "server stopped with an error");
         }
     }));
+    let gateway_address = match &config.gateway {
+        Some(gateway) => Some(start_gateway(gateway, &app, stopped.clone(), &mut tasks).await?),
+        None => None,
+    };
     if config.embedded_worker {
         tasks.push(tokio::spawn(run_worker(app.clone(), stopped)));
     }
     tracing::info!(%address, database = app.store.backend(), "zegel is listening");
     Ok(Running {
+        gateway_address,
         address,
         app,
         stop,
         tasks,
     })
+}
+
+async fn start_gateway(
+    gateway: &gateway_config::GatewayConfig,
+    app: &App,
+    stopped: watch::Receiver<bool>,
+    tasks: &mut Vec<tokio::task::JoinHandle<()>>,
+) -> anyhow::Result<SocketAddr> {
+    let tls = match &gateway.tls {
+        Some((cert, key)) => Some(zegel_gateway::load_tls(cert, key)?),
+        None => None,
+    };
+    let listener = tokio::net::TcpListener::bind(gateway.listen).await?;
+    let address = listener.local_addr()?;
+    let options = zegel_gateway::GatewayOptions {
+        hostname: gateway.hostname.clone(),
+        max_message_bytes: gateway.max_message_bytes,
+        tls,
+        relay_peers: gateway.relay_peers.clone(),
+    };
+    tasks.push(tokio::spawn(zegel_gateway::serve(
+        listener,
+        app.clone(),
+        options,
+        stopped,
+    )));
+    tracing::info!(%address, "SMTP gateway is listening");
+    Ok(address)
 }
 
 pub async fn run_worker(app: App, mut stopped: watch::Receiver<bool>) {

@@ -8,9 +8,11 @@
 
 mod attachments;
 mod error;
+mod gateway;
 mod postgres;
 mod records;
 mod sql_attachments;
+mod sql_gateway;
 mod sql_impl;
 mod sqlite;
 
@@ -20,6 +22,7 @@ use zegel_domain::UnixTime;
 
 pub use attachments::{Attachment, AttachmentStore, Draft, SpaceLimits, SpaceReservation};
 pub use error::{StoreError, StoreResult};
+pub use gateway::{GatewayMessage, GatewayStore};
 pub use postgres::PostgresStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
@@ -38,7 +41,7 @@ pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
 }
 
 #[async_trait]
-pub trait Store: AttachmentStore + Send + Sync {
+pub trait Store: AttachmentStore + GatewayStore + Send + Sync {
     async fn migrate(&self) -> StoreResult<()>;
     /// A short name of the backend, for logs and `/readyz`.
     fn backend(&self) -> &'static str;

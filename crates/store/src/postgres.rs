@@ -3,8 +3,10 @@ use sqlx::{PgPool, Postgres};
 use zegel_domain::UnixTime;
 
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
+use crate::gateway::GatewayMessage;
 use crate::records::*;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
+use crate::sql_gateway::impl_gateway_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
 use crate::{StoreError, StoreResult};
 
@@ -46,3 +48,5 @@ impl_attachment_store!(
     begin = "BEGIN",
     lock_org = "SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
 );
+
+impl_gateway_store!(store = PostgresStore, begin = "BEGIN");

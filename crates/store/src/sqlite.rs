@@ -5,8 +5,10 @@ use std::time::Duration;
 use zegel_domain::UnixTime;
 
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
+use crate::gateway::GatewayMessage;
 use crate::records::*;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
+use crate::sql_gateway::impl_gateway_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
 use crate::{StoreError, StoreResult};
 
@@ -63,3 +65,5 @@ impl_attachment_store!(
     begin = "BEGIN IMMEDIATE",
     lock_org = "SELECT id FROM organisations WHERE id = $1",
 );
+
+impl_gateway_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");

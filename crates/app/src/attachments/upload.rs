@@ -47,7 +47,24 @@ pub struct UploadStatus {
 
 impl App {
     pub async fn create_draft(&self, sender: &User) -> AppResult<DraftCreated> {
-        let id = new_id();
+        self.create_draft_with_id(sender, &new_id()).await
+    }
+
+    /// A draft for gateway mail: the id is the gateway message's, so a retried job finds it.
+    /// Files of an earlier, broken attempt are removed.
+    pub(crate) async fn draft_for_gateway(&self, sender: &User, id: &str) -> AppResult<()> {
+        if self.store.draft(id).await?.is_none() {
+            self.create_draft_with_id(sender, id).await?;
+            return Ok(());
+        }
+        for attachment in self.store.attachments(id).await? {
+            self.discard(&attachment.id).await?;
+        }
+        Ok(())
+    }
+
+    async fn create_draft_with_id(&self, sender: &User, id: &str) -> AppResult<DraftCreated> {
+        let id = id.to_owned();
         let (kek_version, wrapped_dek) = self
             .keyring
             .wrap(&DataKey::generate(), message_key_label(&id).as_bytes());

@@ -109,3 +109,10 @@ proof-time = Time (UTC)
 proof-no-events = Nothing has happened yet.
 proof-integrity = These events come from the organisation's audit chain; each carries a MAC over the previous one. Newest record: { $seq }, MAC { $mac }.
 portal-download-copy = Download a copy (.eml)
+mail-gateway-held-subject = Your secure message is waiting: set how { $recipients } can open it
+mail-gateway-held-body =
+    Zegel has not sent your message yet, because it holds personal data and we do not know yet how these recipients can prove who they are: { $recipients }.
+
+    Choose for each of them a text-message code (with their mobile number), an access code you agree with them, or a code by e-mail: { $how }
+
+    As soon as every recipient has a check, your message goes out by itself. You do not need to send it again.

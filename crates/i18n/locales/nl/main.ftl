@@ -109,3 +109,10 @@ proof-time = Tijd (UTC)
 proof-no-events = Er is nog niets gebeurd.
 proof-integrity = Deze gebeurtenissen komen uit de auditketen van de organisatie; elke regel draagt een MAC over de vorige. Nieuwste regel: { $seq }, MAC { $mac }.
 portal-download-copy = Download een kopie (.eml)
+mail-gateway-held-subject = Uw beveiligde bericht wacht: stel in hoe { $recipients } het kan openen
+mail-gateway-held-body =
+    Zegel heeft uw bericht nog niet verstuurd, omdat het persoonsgegevens bevat en we nog niet weten hoe deze ontvangers kunnen aantonen wie ze zijn: { $recipients }.
+
+    Kies voor ieder van hen een sms-code (met hun mobiele nummer), een toegangscode die u met hen afspreekt, of een code per e-mail: { $how }
+
+    Zodra elke ontvanger een controle heeft, gaat uw bericht vanzelf weg. U hoeft het niet opnieuw te versturen.

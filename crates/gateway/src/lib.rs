@@ -1,0 +1,63 @@
+//! The SMTP gateway: organisations route outgoing mail through Zegel, so any mail client,
+//! phone or application can send securely. Mail clients submit with AUTH (their address and
+//! an API token); the organisation's own mail server relays from a configured address.
+//! Nobody else may hand over mail: this is never an open relay.
+//!
+//! The protocol is handled here (commands parsed by `smtp-proto`); what happens to a message
+//! is the app's `gateway_accept`, which stores it durably before the `250`.
+
+mod connection;
+mod data;
+mod tls;
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use zegel_app::App;
+
+pub use tls::{TlsError, load_tls};
+
+/// How the gateway behaves.
+#[derive(Clone)]
+pub struct GatewayOptions {
+    /// The name in the greeting and EHLO answer.
+    pub hostname: String,
+    /// The SIZE advertised and enforced while the message streams in.
+    pub max_message_bytes: usize,
+    /// STARTTLS, when a certificate is configured.
+    pub tls: Option<tokio_rustls::TlsAcceptor>,
+    /// Mail servers that may relay without AUTH (for the organisation's own senders).
+    pub relay_peers: Vec<IpAddr>,
+}
+
+/// Serves SMTP on `listener` until `stopped` turns true.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    options: GatewayOptions,
+    mut stopped: watch::Receiver<bool>,
+) {
+    let options = Arc::new(options);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let (app, options) = (app.clone(), options.clone());
+                    tokio::spawn(async move {
+                        if let Err(error) = connection::handle(stream, peer, app, options).await {
+                            tracing::debug!(%peer, %error, "gateway connection ended");
+                        }
+                    });
+                }
+                Err(error) => tracing::warn!(%error, "gateway could not accept a connection"),
+            },
+            _ = stopped.wait_for(|stop| *stop) => return,
+        }
+    }
+}
+
+/// Whether a peer may use AUTH without TLS: only on this machine.
+fn is_local(peer: SocketAddr) -> bool {
+    peer.ip().is_loopback()
+}
