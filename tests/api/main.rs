@@ -11,6 +11,7 @@ mod blob_store;
 mod data_subjects;
 mod detection;
 mod expiry_and_revocation;
+mod gateway;
 mod jobs;
 mod keys_and_storage;
 mod portal_flow;

@@ -45,9 +45,8 @@ pub(crate) fn gateway_settings(
         problems.push("gateway_next_hop: needed with gateway_listen: the mail server that sends ordinary mail on (smtp://…)".to_owned());
         String::new()
     });
-    if !next_hop.is_empty()
-        && !(next_hop.starts_with("smtp://") || next_hop.starts_with("smtps://"))
-    {
+    let known_scheme = next_hop.starts_with("smtp://") || next_hop.starts_with("smtps://");
+    if !next_hop.is_empty() && !known_scheme {
         problems.push("gateway_next_hop: must start with smtp:// or smtps://".to_owned());
     }
     let tls = match (&raw.gateway_tls_cert, &raw.gateway_tls_key) {

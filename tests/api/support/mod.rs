@@ -181,6 +181,45 @@ impl TestApp {
         )
     }
 
+    /// The port the SMTP gateway listens on (the test must have configured one).
+    pub fn gateway_port(&self) -> u16 {
+        self.running
+            .as_ref()
+            .and_then(|r| r.gateway_address)
+            .expect("a gateway in this test's configuration")
+            .port()
+    }
+
+    /// Hands `raw` to the gateway with Python's smtplib, logged in as the sender with the
+    /// API token (`login: false`: without AUTH). Returns the final reply, e.g. `250 accepted`.
+    pub async fn smtp_submit(&self, login: bool, from: &str, to: &[&str], raw: &[u8]) -> String {
+        use tokio::io::AsyncWriteExt;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/smtp_client.py");
+        let (user, password) = if login {
+            (SENDER, self.token.as_str())
+        } else {
+            ("-", "-")
+        };
+        let mut child = tokio::process::Command::new("python3")
+            .args([
+                script,
+                &self.gateway_port().to_string(),
+                user,
+                password,
+                from,
+            ])
+            .arg(to.join(","))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(raw).await.unwrap();
+        drop(stdin);
+        let output = child.wait_with_output().await.unwrap();
+        String::from_utf8_lossy(&output.stdout).trim().to_owned()
+    }
+
     /// A request to the API with the sender's token, for what [`TestApp::api`] cannot say
     /// (headers, streamed bodies).
     pub fn authed(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
