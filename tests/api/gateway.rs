@@ -501,3 +501,45 @@ fn base64(text: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(text)
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn html_is_reduced_to_text_and_headers_cannot_add_recipients() {
+    let next_hop = SmtpSink::start();
+    let test = gateway_app(Backend::Sqlite, &next_hop, |_| {}).await;
+    known_recipient(&test, RECIPIENT).await;
+    // An encoded CR LF in the subject tries to add a header; a Bcc header names someone the
+    // envelope does not; the body is HTML with a script.
+    let raw = format!(
+        "From: {SENDER}\r\nTo: {RECIPIENT}\r\nBcc: evil@elsewhere.example\r\n\
+         Subject: =?utf-8?q?[veilig]_Verslag=0D=0ABcc:_evil2@elsewhere.example?=\r\n\
+         Message-ID: <html-1@zorg.example>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/html; charset=utf-8\r\n\r\n\
+         <html><body><p>Beste <b>Jan</b>,</p><script>alert(1)</script><p>zie verslag.</p></body></html>\r\n"
+    );
+    let reply = test
+        .smtp_submit(true, SENDER, &[RECIPIENT], raw.as_bytes())
+        .await;
+    assert!(reply.starts_with("250"), "{reply}");
+    test.run_jobs().await;
+    let sent = sent_messages(&test).await;
+    assert_eq!(sent.len(), 1);
+    let detail = test.message(sent[0]["id"].as_str().unwrap()).await;
+    let body = detail["body"].as_str().unwrap();
+    assert!(
+        body.contains("Beste Jan") && body.contains("zie verslag."),
+        "{body}"
+    );
+    assert!(
+        !body.contains('<') && !body.contains("alert"),
+        "no markup or script: {body}"
+    );
+    assert_eq!(
+        detail["recipients"].as_array().unwrap().len(),
+        1,
+        "{detail}"
+    );
+    for evil in ["evil@elsewhere.example", "evil2@elsewhere.example"] {
+        assert!(test.smtp.received_by(evil).is_empty());
+    }
+    assert!(next_hop.received().is_empty());
+}
