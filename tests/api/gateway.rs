@@ -6,7 +6,7 @@ use serde_json::json;
 use std::io::{Read, Write};
 
 use crate::on_both_backends;
-use crate::support::{Backend, SENDER, SmtpSink, TestApp, spawn_app_with};
+use crate::support::{Backend, Browser, SENDER, SmtpSink, TestApp, spawn_app_with};
 
 const RECIPIENT: &str = "jan@client.example";
 
@@ -178,13 +178,49 @@ async fn a_recipient_without_a_check_holds_the_message_until_one_is_set() {
     );
     let told = test.smtp.only_mail_to(SENDER);
     assert!(told.text.contains(RECIPIENT), "{told:?}");
-    assert!(told.text.contains("/api/v1/recipients/"), "{told:?}");
     assert!(
         !told.text.contains("Dossier"),
         "the sender's mail names no content"
     );
+    let start = told
+        .text
+        .find("/gateway/held/")
+        .expect("a link to set the check");
+    let begin = told.text[..start].rfind("http").unwrap();
+    let link = told.text[begin..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
 
-    known_recipient(&test, RECIPIENT).await;
+    // The sender opens the link, picks an access code that is too short, then a good one.
+    let mut browser = Browser::new();
+    let page = browser.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.contains(RECIPIENT), "{}", page.body);
+    let form = |code: &'static str| {
+        vec![
+            ("email_0", RECIPIENT),
+            ("method_0", "access_code"),
+            ("code_0", code),
+        ]
+    };
+    let refused = browser.post(&link, &form("kort")).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.contains("at least 8"), "{}", refused.body);
+    test.run_jobs().await;
+    assert!(
+        test.smtp.received_by(RECIPIENT).is_empty(),
+        "nothing set, nothing sent"
+    );
+    let saved = browser.post(&link, &form("zomer-2026-blauw")).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+
     test.run_jobs().await;
     assert_eq!(
         test.smtp.received_by(RECIPIENT).len(),
@@ -196,6 +232,18 @@ async fn a_recipient_without_a_check_holds_the_message_until_one_is_set() {
         1,
         "the sender was told once"
     );
+    let sent = sent_messages(&test).await;
+    assert_eq!(
+        sent[0]["recipients"][0]["verification_method"],
+        "access_code"
+    );
+    assert_eq!(
+        browser.get(&link).await.status,
+        StatusCode::NOT_FOUND,
+        "the link has done its work"
+    );
+    let forged = link.rsplit_once('/').unwrap().0.to_owned() + "/AAAA";
+    assert_eq!(browser.get(&forged).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -40,7 +40,7 @@ pub use data_subjects::{
     SubjectQuery,
 };
 pub use error::{AppError, AppResult};
-pub use gateway::{Accepted, Envelope, GatewaySettings, SecureMarkers};
+pub use gateway::{Accepted, Envelope, GatewaySettings, HeldMail, SecureMarkers};
 pub use portal::read::MAX_REPLY_CHARS;
 pub use portal::{CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome};
 pub use proof::{Proof, RecipientProof};

@@ -25,22 +25,7 @@ impl App {
         email: &str,
         check: VerificationInput,
     ) -> AppResult<RecipientSummary> {
-        let email =
-            EmailAddress::parse(email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-        let org = self
-            .store
-            .organisation(&actor.org_id)
-            .await?
-            .ok_or_else(|| AppError::Internal("user without organisation".into()))?;
-        let known = self.store.recipient(&org.id, email.as_str()).await?;
-        let check = plan_check(Some(&check), known.as_ref(), self.sms_regions())
-            .map_err(|problem| AppError::Invalid(vec![problem]))?;
-        let plan = PlannedRecipient {
-            email,
-            kind: RecipientKind::To,
-            check,
-            language: None,
-        };
+        let (org, plan) = self.plan_verification(actor, email, &check).await?;
         let recipient = self
             .remember_recipient(&org, actor, &plan, self.now())
             .await?;
@@ -56,5 +41,31 @@ impl App {
                 .map(|p| p.masked()),
             has_access_code: recipient.access_code_hash.is_some(),
         })
+    }
+
+    /// Checks a new identity check for an address without setting it.
+    pub(crate) async fn plan_verification(
+        &self,
+        actor: &User,
+        email: &str,
+        check: &VerificationInput,
+    ) -> AppResult<(zegel_store::Organisation, PlannedRecipient)> {
+        let email =
+            EmailAddress::parse(email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
+        let org = self
+            .store
+            .organisation(&actor.org_id)
+            .await?
+            .ok_or_else(|| AppError::Internal("user without organisation".into()))?;
+        let known = self.store.recipient(&org.id, email.as_str()).await?;
+        let check = plan_check(Some(check), known.as_ref(), self.sms_regions())
+            .map_err(|problem| AppError::Invalid(vec![problem]))?;
+        let plan = PlannedRecipient {
+            email,
+            kind: RecipientKind::To,
+            check,
+            language: None,
+        };
+        Ok((org, plan))
     }
 }

@@ -149,9 +149,18 @@ impl Keyring {
     /// nobody can compute without the key, and that a retried notification job can recompute,
     /// so neither the link nor a secret to rebuild it is ever stored.
     pub fn link_token(&self, delivery_id: &str) -> Token {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.derive(b"portal link v1"))
+        self.hmac_token(b"portal link v1", delivery_id)
+    }
+
+    /// The link a sender gets to set the identity checks a held gateway message waits for.
+    pub fn held_mail_token(&self, gateway_id: &str) -> Token {
+        self.hmac_token(b"gateway held link v1", gateway_id)
+    }
+
+    fn hmac_token(&self, purpose: &[u8], id: &str) -> Token {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.derive(purpose))
             .expect("HMAC accepts keys of any length");
-        mac.update(delivery_id.as_bytes());
+        mac.update(id.as_bytes());
         Token::from_bytes(mac.finalize().into_bytes().into())
     }
 

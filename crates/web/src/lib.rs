@@ -7,6 +7,7 @@ mod api;
 mod dev_outbox;
 mod download;
 mod health;
+mod held;
 mod portal;
 mod security;
 mod trace;
@@ -31,7 +32,8 @@ pub fn router(app: App, options: WebOptions) -> Router {
     let mut router = Router::new()
         .merge(health::routes())
         .merge(api::routes())
-        .merge(portal::routes());
+        .merge(portal::routes())
+        .merge(held::routes());
     if let Some(outbox) = options.dev_outbox.clone() {
         router = router.merge(dev_outbox::routes(outbox));
     }

@@ -4,6 +4,7 @@
 //! the organisation's next hop.
 
 mod accept;
+mod held;
 mod process;
 mod rules;
 
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use zegel_mail::RawRelay;
 
 pub use accept::{Accepted, Envelope};
+pub use held::HeldMail;
 pub use rules::SecureMarkers;
 
 /// How the gateway decides and where ordinary mail goes.

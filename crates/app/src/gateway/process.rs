@@ -121,7 +121,7 @@ impl App {
     }
 
     /// Recipients the organisation has no identity check for yet.
-    async fn recipients_without_check(
+    pub(super) async fn recipients_without_check(
         &self,
         org: &Organisation,
         envelope: &Envelope,
@@ -142,10 +142,7 @@ impl App {
             return Ok(());
         }
         let recipients = unknown.join(", ");
-        let how = format!(
-            "{}/api/v1/recipients/{{email}}/verification (PUT)",
-            self.public_url
-        );
+        let how = self.held_mail_link(&row.id);
         let mail = GatewayHeldMail {
             language: Language::from_tag(&sender.language).unwrap_or_default(),
             to: &sender.email,

@@ -116,3 +116,15 @@ mail-gateway-held-body =
     Choose for each of them a text-message code (with their mobile number), an access code you agree with them, or a code by e-mail: { $how }
 
     As soon as every recipient has a check, your message goes out by itself. You do not need to send it again.
+held-title = Your message is waiting
+held-intro = { $sender }, your message holds personal data, so Zegel sends it securely. Choose how each recipient below proves who they are; the message goes out as soon as you save.
+held-recipient = How does { $email } prove who they are?
+held-method-email = A code by e-mail
+held-method-sms = A text-message code
+held-phone-label = Mobile number (for a text-message code)
+held-method-access-code = An access code you agree with them (at least 8 characters)
+held-access-code-label = Access code
+held-submit = Save and send the message
+held-done = Thank you. Your message is on its way; the recipients get an e-mail to open it.
+held-unavailable = This page is no longer available: the message has been sent already, or the link is not complete.
+held-problems = Please check: { $problems }

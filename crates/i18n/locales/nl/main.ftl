@@ -116,3 +116,15 @@ mail-gateway-held-body =
     Kies voor ieder van hen een sms-code (met hun mobiele nummer), een toegangscode die u met hen afspreekt, of een code per e-mail: { $how }
 
     Zodra elke ontvanger een controle heeft, gaat uw bericht vanzelf weg. U hoeft het niet opnieuw te versturen.
+held-title = Uw bericht wacht
+held-intro = { $sender }, uw bericht bevat persoonsgegevens, dus Zegel verstuurt het beveiligd. Kies hoe elke ontvanger hieronder aantoont wie hij of zij is; het bericht gaat weg zodra u opslaat.
+held-recipient = Hoe toont { $email } aan wie hij of zij is?
+held-method-email = Een code per e-mail
+held-method-sms = Een sms-code
+held-phone-label = Mobiel nummer (voor een sms-code)
+held-method-access-code = Een toegangscode die u met hen afspreekt (minstens 8 tekens)
+held-access-code-label = Toegangscode
+held-submit = Opslaan en bericht versturen
+held-done = Dank u. Uw bericht is onderweg; de ontvangers krijgen een e-mail om het te openen.
+held-unavailable = Deze pagina is niet meer beschikbaar: het bericht is al verstuurd, of de link is niet compleet.
+held-problems = Controleer: { $problems }

@@ -5,7 +5,7 @@
 mod cookies;
 mod files;
 mod language;
-mod pages;
+pub(crate) mod pages;
 
 pub use pages::render as render_page;
 
