@@ -14,6 +14,7 @@ mod expiry_and_revocation;
 mod gateway;
 mod jobs;
 mod keys_and_storage;
+mod operations;
 mod portal_flow;
 mod sms;
 mod verification_rules;

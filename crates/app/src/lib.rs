@@ -88,7 +88,7 @@ impl App {
         Self {
             store,
             keyring,
-            mailer,
+            mailer: Arc::new(CountingMailer(mailer)),
             sms,
             sms_policy: SmsPolicy::default(),
             clock,
@@ -159,6 +159,18 @@ impl App {
             sender,
             organisation,
         })
+    }
+}
+
+/// Counts every mail that leaves, for `/metrics`.
+struct CountingMailer(Arc<dyn MailSender>);
+
+#[async_trait::async_trait]
+impl MailSender for CountingMailer {
+    async fn send(&self, mail: &zegel_mail::OutgoingMail) -> Result<(), zegel_mail::MailError> {
+        self.0.send(mail).await?;
+        metrics::counter!("zegel_mail_sent_total").increment(1);
+        Ok(())
     }
 }
 

@@ -131,6 +131,7 @@ impl App {
                     )
                     .await?;
                 tracing::info!(sms_id, provider, "SMS code accepted by the provider");
+                metrics::counter!("zegel_sms_sent_total", "provider" => provider).increment(1);
                 self.audit(
                     &sms.org_id,
                     "system",

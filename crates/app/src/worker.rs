@@ -43,8 +43,14 @@ impl Worker {
         {
             ran += 1;
             match self.app.run_job(&job.payload).await {
-                Ok(()) => self.app.store.complete_job(job.id, self.app.now()).await?,
+                Ok(()) => {
+                    self.app.store.complete_job(job.id, self.app.now()).await?;
+                    metrics::counter!("zegel_jobs_completed_total", "kind" => job.kind.clone())
+                        .increment(1);
+                }
                 Err(error) => {
+                    metrics::counter!("zegel_jobs_failed_total", "kind" => job.kind.clone())
+                        .increment(1);
                     let delay = retry_delay(job.attempts);
                     tracing::warn!(job_id = job.id, kind = %job.kind, attempts = job.attempts, %error, "job failed; will retry");
                     self.app

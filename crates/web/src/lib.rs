@@ -8,6 +8,7 @@ mod dev_outbox;
 mod download;
 mod health;
 mod held;
+mod metrics;
 mod portal;
 mod security;
 mod trace;
@@ -33,7 +34,8 @@ pub fn router(app: App, options: WebOptions) -> Router {
         .merge(health::routes())
         .merge(api::routes())
         .merge(portal::routes())
-        .merge(held::routes());
+        .merge(held::routes())
+        .merge(metrics::routes());
     if let Some(outbox) = options.dev_outbox.clone() {
         router = router.merge(dev_outbox::routes(outbox));
     }
@@ -42,5 +44,6 @@ pub fn router(app: App, options: WebOptions) -> Router {
         .layer(axum::middleware::from_fn(move |request, next| {
             security::add_headers(options.https, request, next)
         }))
+        .route_layer(axum::middleware::from_fn(metrics::record))
         .layer(trace::layer())
 }

@@ -166,6 +166,7 @@ impl App {
     async fn count_failure(&self, context: &LinkContext) -> Result<VerifyOutcome, PortalError> {
         let delivery_id = &context.delivery.delivery.id;
         let failures = self.store.count_failure(delivery_id).await?;
+        metrics::counter!("zegel_verification_failures_total").increment(1);
         let now = self.now();
         tracing::info!(delivery_id = %delivery_id, failures, "verification failed");
         let actor = format!("recipient:{delivery_id}");
