@@ -66,6 +66,8 @@ pub struct App {
     pub attachment_limits: AttachmentLimits,
     /// Set when the SMTP gateway runs.
     pub gateway: Option<GatewaySettings>,
+    /// How long a worker holds a claimed job before another may take it over.
+    pub job_lease_seconds: i64,
     /// Base of every link in mail, without a trailing slash.
     pub public_url: String,
     pub attempts: AttemptPolicy,
@@ -95,6 +97,7 @@ impl App {
             blobs,
             attachment_limits: AttachmentLimits::default(),
             gateway: None,
+            job_lease_seconds: worker::LEASE_SECONDS,
             public_url: public_url.trim_end_matches('/').to_owned(),
             attempts: AttemptPolicy::default(),
             codes,

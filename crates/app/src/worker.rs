@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::{App, AppResult};
 
-/// How long a claimed job is reserved for its worker.
+/// How long a claimed job is reserved for its worker, unless configured otherwise.
 pub const LEASE_SECONDS: i64 = 300;
 /// How often expired messages and old phone numbers are looked for.
 const EXPIRY_SWEEP_SECONDS: i64 = 30;
@@ -38,7 +38,7 @@ impl Worker {
         while let Some(job) = self
             .app
             .store
-            .claim_job(self.app.now(), LEASE_SECONDS)
+            .claim_job(self.app.now(), self.app.job_lease_seconds)
             .await?
         {
             ran += 1;

@@ -24,6 +24,9 @@ pub struct RawConfig {
     pub keys: Option<String>,
     /// Whether `serve` also runs the background worker (default true).
     pub embedded_worker: Option<bool>,
+    /// Seconds a worker holds a job before another worker may take it over (default 300):
+    /// how long a job of a crashed worker waits.
+    pub job_lease_seconds: Option<u32>,
     /// `spryng`, `spryng-v1`, `bird`, `twilio` or `webhook`; without it SMS go to the dev
     /// outbox (development) or are not offered (with `smtp_url`).
     pub sms_provider: Option<String>,
@@ -95,6 +98,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub keys: KeySource,
     pub embedded_worker: bool,
+    pub job_lease_seconds: i64,
     pub sms: zegel_sms::ProviderConfig,
     pub sms_countries: Vec<String>,
     pub blobs: zegel_blob::BlobConfig,
@@ -234,6 +238,7 @@ impl Config {
             mail,
             keys,
             embedded_worker: raw.embedded_worker.unwrap_or(true),
+            job_lease_seconds: i64::from(raw.job_lease_seconds.unwrap_or(300).max(1)),
         })
     }
 }

@@ -47,6 +47,7 @@ pub async fn build_app(
     );
     app.sms_policy.allowed_regions = config.sms_countries.clone();
     app.attachment_limits = config.attachment_limits;
+    app.job_lease_seconds = config.job_lease_seconds;
     if let Some(gateway) = &config.gateway {
         app.gateway = Some(zegel_app::GatewaySettings {
             markers: gateway.markers.clone(),
