@@ -11,6 +11,7 @@ on_both_backends!(
     the_api_needs_a_valid_token,
     invalid_requests_list_every_problem_and_store_nothing,
     senders_see_only_their_own_messages,
+    parallel_sends_to_one_new_address_all_succeed,
 );
 
 async fn the_api_needs_a_valid_token(backend: Backend) {
@@ -165,4 +166,24 @@ async fn openapi_document_and_probes_are_served() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
+}
+
+async fn parallel_sends_to_one_new_address_all_succeed(backend: Backend) {
+    let app = std::sync::Arc::new(spawn_app(backend).await);
+    let sends = (0..8).map(|n| {
+        let app = app.clone();
+        tokio::spawn(async move {
+            let body = json!({"subject": format!("Bericht {n}"), "body": "x", "to": [{"email": "nieuw@client.example"}]});
+            app.api(Method::POST, "/api/v1/messages", Some(body)).await.0
+        })
+    });
+    for send in sends.collect::<Vec<_>>() {
+        assert_eq!(
+            send.await.unwrap(),
+            StatusCode::CREATED,
+            "two staff members may write to a new address at once"
+        );
+    }
+    let (_, list) = app.api(Method::GET, "/api/v1/messages", None).await;
+    assert_eq!(list.as_array().unwrap().len(), 8);
 }

@@ -360,19 +360,30 @@ impl App {
             .transpose()?;
         let new_phone = check.phone.as_ref().map(|p| p.e164().to_owned());
         let method = check.method.as_str();
-        let Some(mut known) = self.store.recipient(&org.id, plan.email.as_str()).await? else {
-            let recipient = Recipient {
-                id: new_id(),
-                org_id: org.id.clone(),
-                email: plan.email.to_string(),
-                verification_method: method.to_owned(),
-                access_code_hash: new_hash,
-                language: plan.language.unwrap_or_default().code().to_owned(),
-                created_at: now,
-                phone: new_phone,
-            };
-            self.store.insert_recipient(&recipient).await?;
-            return Ok(recipient);
+        let mut known = match self.store.recipient(&org.id, plan.email.as_str()).await? {
+            Some(known) => known,
+            None => {
+                let recipient = Recipient {
+                    id: new_id(),
+                    org_id: org.id.clone(),
+                    email: plan.email.to_string(),
+                    verification_method: method.to_owned(),
+                    access_code_hash: new_hash.clone(),
+                    language: plan.language.unwrap_or_default().code().to_owned(),
+                    created_at: now,
+                    phone: new_phone.clone(),
+                };
+                match self.store.insert_recipient(&recipient).await {
+                    Ok(()) => return Ok(recipient),
+                    // Another request added this address a moment ago: go on with theirs.
+                    Err(zegel_store::StoreError::Conflict) => self
+                        .store
+                        .recipient(&org.id, plan.email.as_str())
+                        .await?
+                        .ok_or_else(|| AppError::Internal("recipient vanished".into()))?,
+                    Err(other) => return Err(other.into()),
+                }
+            }
         };
         // Keep only what the method needs: no stale codes or numbers.
         let hash = (check.method == VerificationMethod::AccessCode)
