@@ -425,10 +425,14 @@ async fn two_instances_and_two_workers_share_one_database_and_one_bucket() {
     assert!(asked.status().is_success() || asked.status().is_redirection());
     wait_until(|| async { cluster.mails_to(recipient).len() == 2 }).await;
     let code_mail = cluster.mails_to(recipient)[1].clone();
-    let code = code_mail
+    let text = mail_parser::MessageParser::default()
+        .parse(code_mail.as_bytes())
+        .and_then(|m| m.body_text(0).map(|t| t.into_owned()))
+        .expect("a text part");
+    let code = text
         .split(|c: char| !c.is_ascii_digit())
         .find(|part| part.len() == 6)
-        .unwrap()
+        .expect("a 6-digit code in the mail")
         .to_owned();
     let verified = http
         .post(format!("{}/verify", on(&a)))
