@@ -351,7 +351,18 @@ impl TestApp {
         if let Some(running) = self.running.take() {
             running.shutdown().await;
         }
-        let running = zegel_server::start(&self.config, Arc::new(self.clock.clone())).await?;
+        // The port was free a moment ago; a client socket of a parallel test may hold it
+        // briefly, so binding is tried again for a few seconds.
+        let mut tries = 0;
+        let running = loop {
+            match zegel_server::start(&self.config, Arc::new(self.clock.clone())).await {
+                Err(error) if tries < 50 && error.to_string().contains("in use") => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                other => break other?,
+            }
+        };
         self.app = running.app.clone();
         self.worker = Worker::new(self.app.clone());
         self.running = Some(running);
