@@ -300,7 +300,8 @@ async fn a_large_upload_survives_a_dropped_connection() {
     assert_eq!(head.headers()["upload-offset"], SEGMENT_BYTES.to_string());
     assert_eq!(head.headers()["upload-length"], file.len().to_string());
 
-    let (status, _) = test.patch_upload(&id, 0, file.clone()).await;
+    // (A small body: the server answers at once without reading a wrong upload.)
+    let (status, _) = test.patch_upload(&id, 0, file[..1000].to_vec()).await;
     assert_eq!(
         status,
         StatusCode::CONFLICT,
