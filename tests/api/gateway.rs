@@ -346,17 +346,7 @@ async fn smuggling_bare_line_endings_and_oversized_mail_are_refused() {
     );
 
     // A second message hidden behind "<LF>.<CR><LF>", which some servers take as the end.
-    assert!(
-        session
-            .send(&format!("MAIL FROM:<{SENDER}>\r\n"))
-            .starts_with("250")
-    );
-    assert!(
-        session
-            .send(&format!("RCPT TO:<{RECIPIENT}>\r\n"))
-            .starts_with("250")
-    );
-    assert!(session.send("DATA\r\n").starts_with("354"));
+    session.begin_message(SENDER, RECIPIENT);
     let smuggled = format!(
         "Subject: hi\r\n\r\nfirst\n.\r\nMAIL FROM:<{SENDER}>\r\nRCPT TO:<victim@elsewhere.example>\r\nDATA\r\nSubject: smuggled\r\n\r\nsecond\r\n.\r\n"
     );
@@ -368,17 +358,7 @@ async fn smuggling_bare_line_endings_and_oversized_mail_are_refused() {
             .send(&format!("MAIL FROM:<{SENDER}> SIZE=20000\r\n"))
             .starts_with("552")
     );
-    assert!(
-        session
-            .send(&format!("MAIL FROM:<{SENDER}>\r\n"))
-            .starts_with("250")
-    );
-    assert!(
-        session
-            .send(&format!("RCPT TO:<{RECIPIENT}>\r\n"))
-            .starts_with("250")
-    );
-    assert!(session.send("DATA\r\n").starts_with("354"));
+    session.begin_message(SENDER, RECIPIENT);
     let big = format!(
         "Subject: big\r\n\r\n{}\r\n.\r\n",
         "0123456789\r\n".repeat(2000)
@@ -518,6 +498,16 @@ impl RawSession {
             .unwrap();
         assert!(session.read_reply().starts_with("220"));
         session
+    }
+
+    /// MAIL FROM, RCPT TO and DATA, each accepted.
+    fn begin_message(&mut self, from: &str, to: &str) {
+        assert!(
+            self.send(&format!("MAIL FROM:<{from}>\r\n"))
+                .starts_with("250")
+        );
+        assert!(self.send(&format!("RCPT TO:<{to}>\r\n")).starts_with("250"));
+        assert!(self.send("DATA\r\n").starts_with("354"));
     }
 
     /// Sends `text` and returns the whole reply (all its lines).

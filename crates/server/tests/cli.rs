@@ -2,32 +2,11 @@
 //! the admin commands set up an installation, and `serve` runs with nothing else on the
 //! machine, mail going to the dev outbox page.
 
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use common::{installation, wait_until_ready, zegel};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
-
-fn zegel(data_dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_zegel"));
-    command
-        .args(args)
-        .current_dir(data_dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ZEGEL_DATA_DIR", data_dir.join("data"));
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command
-}
-
-fn run(data_dir: &std::path::Path, args: &[&str]) -> String {
-    let output: Output = zegel(data_dir, args, &[]).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
 
 struct Server(Child);
 
@@ -76,35 +55,7 @@ fn every_configuration_problem_is_reported_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fresh_machine_serves_with_sqlite_and_the_dev_outbox() {
     let dir = tempfile::tempdir().unwrap();
-    let org = run(
-        dir.path(),
-        &[
-            "admin",
-            "create-org",
-            "--name",
-            "Zorg BV",
-            "--domain",
-            "zorg.nl",
-        ],
-    );
-    assert_eq!(org.len(), 36, "an id: {org}");
-    run(
-        dir.path(),
-        &[
-            "admin",
-            "create-user",
-            "--org",
-            "Zorg BV",
-            "--email",
-            "anne@zorg.nl",
-            "--name",
-            "Anne Bakker",
-        ],
-    );
-    let token = run(
-        dir.path(),
-        &["admin", "create-token", "--user", "anne@zorg.nl"],
-    );
+    let token = installation(dir.path());
     assert_eq!(token.len(), 43);
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -125,11 +76,8 @@ async fn a_fresh_machine_serves_with_sqlite_and_the_dev_outbox() {
         .unwrap(),
     );
     let client = reqwest::Client::new();
+    wait_until_ready(&base).await;
     let deadline = Instant::now() + Duration::from_secs(20);
-    while client.get(format!("{base}/readyz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "zegel serve did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let sent = client
         .post(format!("{base}/api/v1/messages"))
         .bearer_auth(&token)

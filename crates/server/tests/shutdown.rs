@@ -1,80 +1,35 @@
 //! Stopping `zegel serve` with SIGTERM: no new requests are taken, but an upload in progress
 //! finishes and is stored whole, and the process then exits cleanly.
 
+mod common;
+
+use common::{installation, wait_until_ready, zegel};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn zegel(dir: &std::path::Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_zegel"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("ZEGEL_DATA_DIR", dir.join("data"))
-        .env("ZEGEL_LOG", "warn");
-    command
-}
-
-fn run(dir: &std::path::Path, args: &[&str]) -> String {
-    let output = zegel(dir, args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_lets_an_upload_in_progress_finish() {
     let dir = tempfile::tempdir().unwrap();
-    run(
-        dir.path(),
-        &[
-            "admin",
-            "create-org",
-            "--name",
-            "Zorg",
-            "--domain",
-            "zorg.nl",
-        ],
-    );
-    run(
-        dir.path(),
-        &[
-            "admin",
-            "create-user",
-            "--org",
-            "Zorg",
-            "--email",
-            "anne@zorg.nl",
-            "--name",
-            "Anne",
-        ],
-    );
-    let token = run(
-        dir.path(),
-        &["admin", "create-token", "--user", "anne@zorg.nl"],
-    );
+    let token = installation(dir.path());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let mut server = zegel(dir.path(), &["serve"])
-        .env("ZEGEL_LISTEN", format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let listen = format!("127.0.0.1:{port}");
+    let mut server = zegel(
+        dir.path(),
+        &["serve"],
+        &[("ZEGEL_LISTEN", &listen), ("ZEGEL_LOG", "warn")],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
     let http = reqwest::Client::new();
+    wait_until_ready(&base).await;
     let deadline = Instant::now() + Duration::from_secs(30);
-    while http.get(format!("{base}/readyz")).send().await.is_err() {
-        assert!(Instant::now() < deadline, "zegel serve did not come up");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
     let draft: serde_json::Value = http
         .post(format!("{base}/api/v1/drafts"))
         .bearer_auth(&token)
