@@ -26,20 +26,34 @@ impl App {
         subject: &str,
         detail: serde_json::Value,
     ) -> AppResult<()> {
-        let event = NewAuditEvent {
+        let event = self.audit_event(org_id, actor, action, subject, detail);
+        self.store.append_audit(&event, &self.audit_mac()).await?;
+        Ok(())
+    }
+
+    /// An event to append, stamped now.
+    pub(crate) fn audit_event(
+        &self,
+        org_id: &str,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: serde_json::Value,
+    ) -> NewAuditEvent {
+        NewAuditEvent {
             org_id: org_id.to_owned(),
             actor: actor.to_owned(),
             action: action.to_owned(),
             subject: subject.to_owned(),
             detail: detail.to_string(),
             created_at: self.now(),
-        };
+        }
+    }
+
+    /// How a record's MAC is made (the key never reaches the store).
+    pub(crate) fn audit_mac(&self) -> impl Fn(&NewAuditEvent, i64, &str) -> String + Sync + use<> {
         let keyring = self.keyring.clone();
-        let mac = move |e: &NewAuditEvent, seq: i64, prev: &str| {
-            keyring.audit_mac(&canonical(e, seq, prev))
-        };
-        self.store.append_audit(&event, &mac).await?;
-        Ok(())
+        move |e: &NewAuditEvent, seq: i64, prev: &str| keyring.audit_mac(&canonical(e, seq, prev))
     }
 
     /// Checks every organisation's chain.

@@ -240,6 +240,8 @@ impl App {
             ended_at: None,
             secure: i64::from(protection.secure),
         };
+        let detail = serde_json::json!({"recipients": sent.len(), "secure": protection.secure, "expires_at": expires_at});
+        let event = self.audit_event(&org.id, &sender.id, "message.sent", &id, detail);
         self.store
             .create_message(
                 &NewMessage {
@@ -248,13 +250,12 @@ impl App {
                     from_draft,
                 },
                 &jobs,
+                &event,
+                &self.audit_mac(),
             )
             .await?;
         self.job_wakeup.notify_one();
         tracing::info!(message_id = %id, recipients = sent.len(), "secure message sent");
-        let detail = serde_json::json!({"recipients": sent.len(), "secure": protection.secure, "expires_at": expires_at});
-        self.audit(&org.id, &sender.id, "message.sent", &id, detail)
-            .await?;
         Ok(SentMessage {
             id,
             expires_at,

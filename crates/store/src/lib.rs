@@ -83,8 +83,15 @@ pub trait Store: AttachmentStore + GatewayStore + Send + Sync {
     ) -> StoreResult<()>;
 
     // Messages and their deliveries.
-    /// Stores a message, its deliveries and the jobs it causes in one transaction.
-    async fn create_message(&self, message: &NewMessage, jobs: &[NewJob]) -> StoreResult<()>;
+    /// Stores a message, its deliveries, the jobs it causes and its audit record in one
+    /// transaction.
+    async fn create_message(
+        &self,
+        message: &NewMessage,
+        jobs: &[NewJob],
+        audit: &NewAuditEvent,
+        mac: AuditMac<'_>,
+    ) -> StoreResult<()>;
     async fn message(&self, id: &str) -> StoreResult<Option<Message>>;
     async fn messages_by_sender(&self, sender_id: &str, limit: i64) -> StoreResult<Vec<Message>>;
     async fn deliveries(&self, message_id: &str) -> StoreResult<Vec<DeliveryView>>;

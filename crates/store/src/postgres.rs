@@ -34,11 +34,14 @@ impl PostgresStore {
     }
 }
 
+// The organisation lock is NO KEY UPDATE: it serialises audit appends and quota checks
+// without conflicting with the key-share locks that foreign-key checks take on the same row
+// (a FOR UPDATE taken after such an insert would deadlock two concurrent sends).
 impl_store!(
     store = PostgresStore,
     backend = "postgres",
     begin = "BEGIN",
-    lock_org = "SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
+    lock_org = "SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE",
     claim_job = claim_job_sql!("FOR UPDATE SKIP LOCKED"),
     migrator = sqlx::migrate!("./migrations/postgres"),
 );
@@ -46,7 +49,7 @@ impl_store!(
 impl_attachment_store!(
     store = PostgresStore,
     begin = "BEGIN",
-    lock_org = "SELECT id FROM organisations WHERE id = $1 FOR UPDATE",
+    lock_org = "SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE",
 );
 
 impl_gateway_store!(store = PostgresStore, begin = "BEGIN");

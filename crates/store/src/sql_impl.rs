@@ -180,7 +180,7 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn create_message(&self, new: &NewMessage, jobs: &[NewJob]) -> StoreResult<()> {
+            async fn create_message(&self, new: &NewMessage, jobs: &[NewJob], audit: &NewAuditEvent, mac: AuditMac<'_>) -> StoreResult<()> {
                 let m = &new.message;
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("INSERT INTO messages (id, org_id, sender_id, subject_ct, body_ct, wrapped_dek, kek_version, state, created_at, expires_at, secure) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
@@ -226,6 +226,7 @@ macro_rules! impl_store {
                 for job in jobs {
                     insert_job(&mut *tx, job).await?;
                 }
+                append_audit_in(&mut tx, audit, mac).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -683,41 +684,7 @@ macro_rules! impl_store {
 
             async fn append_audit(&self, event: &NewAuditEvent, mac: AuditMac<'_>) -> StoreResult<AuditEvent> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query($lock_org).bind(&event.org_id).execute(&mut *tx).await?;
-                let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, mac FROM audit_heads WHERE org_id = $1")
-                    .bind(&event.org_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let (seq, prev_mac) = head.map_or((1, String::new()), |(seq, mac)| (seq + 1, mac));
-                let record = AuditEvent {
-                    org_id: event.org_id.clone(),
-                    seq,
-                    actor: event.actor.clone(),
-                    action: event.action.clone(),
-                    subject: event.subject.clone(),
-                    detail: event.detail.clone(),
-                    created_at: event.created_at,
-                    mac: mac(event, seq, &prev_mac),
-                    prev_mac,
-                };
-                sqlx::query("INSERT INTO audit_log (org_id, seq, actor, action, subject, detail, created_at, prev_mac, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                    .bind(&record.org_id)
-                    .bind(record.seq)
-                    .bind(&record.actor)
-                    .bind(&record.action)
-                    .bind(&record.subject)
-                    .bind(&record.detail)
-                    .bind(record.created_at)
-                    .bind(&record.prev_mac)
-                    .bind(&record.mac)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO audit_heads (org_id, seq, mac) VALUES ($1, $2, $3) ON CONFLICT (org_id) DO UPDATE SET seq = $2, mac = $3")
-                    .bind(&record.org_id)
-                    .bind(record.seq)
-                    .bind(&record.mac)
-                    .execute(&mut *tx)
-                    .await?;
+                let record = append_audit_in(&mut tx, event, mac).await?;
                 tx.commit().await?;
                 Ok(record)
             }
@@ -766,6 +733,51 @@ macro_rules! impl_store {
                     .fetch_one(&self.pool)
                     .await?)
             }
+        }
+
+        /// Appends to the organisation's audit chain inside `tx`, under the organisation's
+        /// lock: the record commits (or not) together with the change it describes.
+        async fn append_audit_in(
+            tx: &mut sqlx::Transaction<'_, <$store as $crate::sql_impl::Backend>::Db>,
+            event: &NewAuditEvent,
+            mac: AuditMac<'_>,
+        ) -> StoreResult<AuditEvent> {
+            sqlx::query($lock_org).bind(&event.org_id).execute(&mut **tx).await?;
+            let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, mac FROM audit_heads WHERE org_id = $1")
+                .bind(&event.org_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+            let (seq, prev_mac) = head.map_or((1, String::new()), |(seq, mac)| (seq + 1, mac));
+            let record = AuditEvent {
+                org_id: event.org_id.clone(),
+                seq,
+                actor: event.actor.clone(),
+                action: event.action.clone(),
+                subject: event.subject.clone(),
+                detail: event.detail.clone(),
+                created_at: event.created_at,
+                mac: mac(event, seq, &prev_mac),
+                prev_mac,
+            };
+            sqlx::query("INSERT INTO audit_log (org_id, seq, actor, action, subject, detail, created_at, prev_mac, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(&record.org_id)
+                .bind(record.seq)
+                .bind(&record.actor)
+                .bind(&record.action)
+                .bind(&record.subject)
+                .bind(&record.detail)
+                .bind(record.created_at)
+                .bind(&record.prev_mac)
+                .bind(&record.mac)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("INSERT INTO audit_heads (org_id, seq, mac) VALUES ($1, $2, $3) ON CONFLICT (org_id) DO UPDATE SET seq = $2, mac = $3")
+                .bind(&record.org_id)
+                .bind(record.seq)
+                .bind(&record.mac)
+                .execute(&mut **tx)
+                .await?;
+            Ok(record)
         }
 
         async fn insert_challenge<'e, E>(executor: E, c: &Challenge) -> StoreResult<()>
