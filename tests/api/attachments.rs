@@ -169,6 +169,32 @@ async fn files_travel_from_sender_to_recipient_and_back(backend: Backend) {
         "the sender gets the reply's file"
     );
 
+    // The recipient's .eml copy and the organisation's archive carry the files.
+    let copy = browser.fetch(&format!("{link}/message.eml"), &[]).await;
+    let copy = copy.bytes().await.unwrap();
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&copy[..])
+        .unwrap();
+    let attached = parsed.attachments().next().expect("the file in the copy");
+    assert_eq!(
+        mail_parser::MimeHeaders::attachment_name(attached),
+        Some("Verslag zorg é.pdf")
+    );
+    assert!(attached.contents() == report);
+    let archive = test
+        .app
+        .export_organisation("Zorg & Welzijn")
+        .await
+        .unwrap();
+    let reply_copy = archive
+        .iter()
+        .find(|f| f.name.contains("-reply-"))
+        .expect("the reply in the archive");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&reply_copy.bytes[..])
+        .unwrap();
+    assert!(parsed.attachments().next().unwrap().contents() == answer);
+
     let actions: Vec<String> = test
         .audit_events()
         .await

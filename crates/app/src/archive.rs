@@ -20,14 +20,19 @@ impl App {
     pub async fn recipient_copy(&self, link: &str, session: &str) -> Result<EmlFile, PortalError> {
         let view = self.read(link, session).await?;
         let context = self.resolve_link(link).await?;
+        let key = self
+            .data_key(&context.message)?
+            .ok_or(PortalError::NeedsVerification)?;
+        let files = self.eml_files(&key, &context.message.id, None).await?;
         let bytes = Eml {
             from_name: &format!("{} ({})", view.sender_name, view.organisation),
             from_address: &context.sender.email,
             to: std::slice::from_ref(&context.delivery.email),
             subject: &view.subject,
-            body: &view.body,
+            body: &files.body_with_note(&view.body),
             sent_at: context.message.created_at,
             message_id: format!("<{}@zegel>", context.message.id),
+            attachments: files.attachments,
         }
         .render()
         .map_err(AppError::from)?;
@@ -78,6 +83,7 @@ impl App {
             &content_label(&message.id, "body"),
         )?
         .unwrap_or_default();
+        let own = self.eml_files(&key, &message.id, None).await?;
         let mut files = vec![EmlFile {
             name: format!("{}.eml", message.id),
             bytes: Eml {
@@ -85,9 +91,10 @@ impl App {
                 from_address: &sender.email,
                 to: &to,
                 subject: &subject,
-                body: &body,
+                body: &own.body_with_note(&body),
                 sent_at: message.created_at,
                 message_id: format!("<{}@zegel>", message.id),
+                attachments: own.attachments,
             }
             .render()?,
         }];
@@ -111,6 +118,7 @@ impl App {
                 .find(|d| d.delivery.id == reply.delivery_id)
                 .map(|d| d.email.clone())
                 .unwrap_or_default();
+            let attached = self.eml_files(&key, &message.id, Some(&reply.id)).await?;
             files.push(EmlFile {
                 name: format!("{}-reply-{}.eml", message.id, index + 1),
                 bytes: Eml {
@@ -118,9 +126,10 @@ impl App {
                     from_address: &from,
                     to: std::slice::from_ref(&sender.email),
                     subject: &format!("Re: {subject}"),
-                    body: &text,
+                    body: &attached.body_with_note(&text),
                     sent_at: reply.created_at,
                     message_id: format!("<{}@zegel>", reply.id),
+                    attachments: attached.attachments,
                 }
                 .render()?,
             });

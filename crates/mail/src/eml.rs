@@ -2,8 +2,8 @@
 //! archive.
 
 use lettre::Message;
-use lettre::message::Mailbox;
 use lettre::message::header::{ContentType, Date};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use std::time::{Duration, UNIX_EPOCH};
 
 use crate::MailError;
@@ -16,6 +16,14 @@ pub struct Eml<'a> {
     pub body: &'a str,
     pub sent_at: i64,
     pub message_id: String,
+    pub attachments: Vec<EmlAttachment>,
+}
+
+/// A file carried in an `.eml`.
+pub struct EmlAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Eml<'_> {
@@ -35,10 +43,24 @@ impl Eml<'_> {
         for to in self.to {
             builder = builder.to(to.parse().map_err(|_| invalid("recipient address"))?);
         }
-        let message = builder
+        let text = SinglePart::builder()
             .header(ContentType::TEXT_PLAIN)
-            .body(self.body.to_owned())
-            .map_err(|e| MailError::Invalid(e.to_string()))?;
+            .body(self.body.to_owned());
+        let message = if self.attachments.is_empty() {
+            builder.singlepart(text)
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(text);
+            for file in &self.attachments {
+                let content_type = ContentType::parse(&file.content_type).unwrap_or_else(|_| {
+                    ContentType::parse("application/octet-stream").expect("valid")
+                });
+                parts = parts.singlepart(
+                    Attachment::new(file.name.clone()).body(file.bytes.clone(), content_type),
+                );
+            }
+            builder.multipart(parts)
+        }
+        .map_err(|e| MailError::Invalid(e.to_string()))?;
         Ok(message.formatted())
     }
 }

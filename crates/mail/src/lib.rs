@@ -10,7 +10,7 @@ mod templates;
 
 use async_trait::async_trait;
 
-pub use eml::Eml;
+pub use eml::{Eml, EmlAttachment};
 pub use outbox::{DevOutbox, OutboxEntry};
 pub use relay::{RawRelay, SmtpRelay};
 pub use smtp::SmtpSender;

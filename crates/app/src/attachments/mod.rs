@@ -4,6 +4,7 @@
 //! store see only sizes rounded up to 64 KiB.
 
 mod cleanup;
+mod copies;
 mod download;
 mod reply;
 mod upload;
