@@ -4,6 +4,9 @@
 //! through one and out through the other, every job runs once across the workers, and the
 //! job of a worker killed mid-send is taken over.
 
+mod common;
+
+use common::announce_file;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -365,28 +368,8 @@ async fn two_instances_and_two_workers_share_one_database_and_one_bucket() {
 
     // A file goes in through one instance and the message is read through the other.
     let (a, b) = (cluster.instances[0].clone(), cluster.instances[1].clone());
-    let draft: serde_json::Value = http
-        .post(format!("{a}/api/v1/drafts"))
-        .bearer_auth(&cluster.token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let draft = draft["id"].as_str().unwrap().to_owned();
     let file: Vec<u8> = (0..200_000u32).map(|i| (i % 241) as u8).collect();
-    let upload: serde_json::Value = http
-        .post(format!("{b}/api/v1/drafts/{draft}/attachments"))
-        .bearer_auth(&cluster.token)
-        .json(&serde_json::json!({"file_name": "scan.pdf", "size": file.len()}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let upload = upload["id"].as_str().unwrap().to_owned();
+    let (draft, upload) = announce_file(&http, &a, &b, &cluster.token, file.len()).await;
     let patched = http
         .patch(format!("{a}/api/v1/uploads/{upload}"))
         .bearer_auth(&cluster.token)

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{installation, wait_until_ready, zegel};
+use common::{announce_file, installation, wait_until_ready, zegel};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -30,28 +30,8 @@ async fn sigterm_lets_an_upload_in_progress_finish() {
     let http = reqwest::Client::new();
     wait_until_ready(&base).await;
     let deadline = Instant::now() + Duration::from_secs(30);
-    let draft: serde_json::Value = http
-        .post(format!("{base}/api/v1/drafts"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let draft = draft["id"].as_str().unwrap().to_owned();
     let file: Vec<u8> = (0..10_000_000u32).map(|i| (i % 239) as u8).collect();
-    let upload: serde_json::Value = http
-        .post(format!("{base}/api/v1/drafts/{draft}/attachments"))
-        .bearer_auth(&token)
-        .json(&serde_json::json!({"file_name": "scan.pdf", "size": file.len()}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let upload = upload["id"].as_str().unwrap().to_owned();
+    let (_, upload) = announce_file(&http, &base, &base, &token, file.len()).await;
 
     // The body: a first part holding one whole stored segment (8 MiB), then the rest only
     // once SIGTERM has been sent.

@@ -75,3 +75,35 @@ pub async fn wait_until_ready(base: &str) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// A new draft (created through `draft_server`) with one file announced (through
+/// `upload_server`): returns the draft's and the upload's ids.
+pub async fn announce_file(
+    http: &reqwest::Client,
+    draft_server: &str,
+    upload_server: &str,
+    token: &str,
+    size: usize,
+) -> (String, String) {
+    let draft: serde_json::Value = http
+        .post(format!("{draft_server}/api/v1/drafts"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let draft = draft["id"].as_str().unwrap().to_owned();
+    let upload: serde_json::Value = http
+        .post(format!("{upload_server}/api/v1/drafts/{draft}/attachments"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"file_name": "scan.pdf", "size": size}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (draft, upload["id"].as_str().unwrap().to_owned())
+}
