@@ -114,7 +114,6 @@ impl App {
             sms: Vec::new(),
             events: Vec::new(),
         };
-        let audit = self.store.audit_events(&user.org_id).await?;
         for recipient in &subjects {
             export.recipients.push(RecipientData {
                 email: recipient.email.clone(),
@@ -163,15 +162,15 @@ impl App {
                     replies,
                 });
                 let actor = format!("recipient:{}", d.id);
-                export.events.extend(
-                    audit
-                        .iter()
-                        .filter(|e| e.subject == d.id || e.actor == actor)
-                        .map(|e| EventData {
-                            action: e.action.clone(),
-                            at: e.created_at,
-                        }),
-                );
+                let about = self.store.audit_events_about(&user.org_id, &d.id).await?;
+                let by = self.store.audit_events_by(&user.org_id, &actor).await?;
+                let mut records: Vec<_> = about.iter().chain(by.iter()).collect();
+                records.sort_by_key(|e| e.seq);
+                records.dedup_by_key(|e| e.seq);
+                export.events.extend(records.into_iter().map(|e| EventData {
+                    action: e.action.clone(),
+                    at: e.created_at,
+                }));
             }
             for sms in self.store.sms_of_recipient(&recipient.id).await? {
                 export.sms.push(SmsData {

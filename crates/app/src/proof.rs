@@ -41,8 +41,9 @@ impl App {
         }
         let message = &parties.message;
         let key = self.data_key(message)?;
-        let audit = self.store.audit_events(&message.org_id).await?;
-        let message_wide: Vec<(String, i64)> = audit
+        let org = &message.org_id;
+        let about_message = self.store.audit_events_about(org, &message.id).await?;
+        let message_wide: Vec<(String, i64)> = about_message
             .iter()
             .filter(|e| {
                 e.subject == message.id
@@ -54,9 +55,10 @@ impl App {
         for delivery in self.store.deliveries(&message.id).await? {
             let d = &delivery.delivery;
             let actor = format!("recipient:{}", d.id);
-            let mut events: Vec<(String, i64)> = audit
+            let about_delivery = self.store.audit_events_about(org, &d.id).await?;
+            let mut events: Vec<(String, i64)> = about_delivery
                 .iter()
-                .filter(|e| e.subject == d.id || (e.actor == actor && e.subject == message.id))
+                .chain(about_message.iter().filter(|e| e.actor == actor))
                 .map(|e| (e.action.clone(), e.created_at))
                 .chain(message_wide.iter().cloned())
                 .collect();
@@ -68,7 +70,7 @@ impl App {
                 events,
             });
         }
-        let head = audit.last();
+        let head = self.store.audit_head(org).await?;
         Ok(Proof {
             subject: decrypt_field(
                 key.as_ref(),
@@ -83,8 +85,8 @@ impl App {
             state: message.state.clone(),
             language: sender.language.clone(),
             recipients,
-            chain_seq: head.map_or(0, |e| e.seq),
-            chain_mac: head.map(|e| e.mac.clone()).unwrap_or_default(),
+            chain_seq: head.as_ref().map_or(0, |h| h.seq),
+            chain_mac: head.map(|h| h.mac).unwrap_or_default(),
         })
     }
 }

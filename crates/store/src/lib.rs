@@ -214,6 +214,12 @@ pub trait Store: AttachmentStore + GatewayStore + Send + Sync {
     ) -> StoreResult<AuditEvent>;
     /// The chain of one organisation, in order.
     async fn audit_events(&self, org_id: &str) -> StoreResult<Vec<AuditEvent>>;
+    /// The records about one subject (a message, delivery or recipient id), in order.
+    async fn audit_events_about(&self, org_id: &str, subject: &str)
+    -> StoreResult<Vec<AuditEvent>>;
+    /// The records of one actor (e.g. `recipient:<delivery id>`), in order.
+    async fn audit_events_by(&self, org_id: &str, actor: &str) -> StoreResult<Vec<AuditEvent>>;
+    async fn audit_head(&self, org_id: &str) -> StoreResult<Option<AuditHead>>;
     async fn audit_heads(&self) -> StoreResult<Vec<AuditHead>>;
     /// Deletes records older than `before` from the start of the chain; returns how many.
     async fn prune_audit(&self, org_id: &str, before: UnixTime) -> StoreResult<u64>;

@@ -689,6 +689,29 @@ macro_rules! impl_store {
                 Ok(record)
             }
 
+            async fn audit_events_about(&self, org_id: &str, subject: &str) -> StoreResult<Vec<AuditEvent>> {
+                Ok(sqlx::query_as("SELECT * FROM audit_log WHERE org_id = $1 AND subject = $2 ORDER BY seq")
+                    .bind(org_id)
+                    .bind(subject)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn audit_events_by(&self, org_id: &str, actor: &str) -> StoreResult<Vec<AuditEvent>> {
+                Ok(sqlx::query_as("SELECT * FROM audit_log WHERE org_id = $1 AND actor = $2 ORDER BY seq")
+                    .bind(org_id)
+                    .bind(actor)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
+            async fn audit_head(&self, org_id: &str) -> StoreResult<Option<AuditHead>> {
+                Ok(sqlx::query_as("SELECT * FROM audit_heads WHERE org_id = $1")
+                    .bind(org_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
             async fn audit_events(&self, org_id: &str) -> StoreResult<Vec<AuditEvent>> {
                 Ok(sqlx::query_as("SELECT * FROM audit_log WHERE org_id = $1 ORDER BY seq")
                     .bind(org_id)
