@@ -68,6 +68,7 @@ pub struct App {
     pub gateway: Option<GatewaySettings>,
     /// How long a worker holds a claimed job before another may take it over.
     pub job_lease_seconds: i64,
+    rules: Arc<protection::RulesCache>,
     /// Base of every link in mail, without a trailing slash.
     pub public_url: String,
     pub attempts: AttemptPolicy,
@@ -98,6 +99,7 @@ impl App {
             attachment_limits: AttachmentLimits::default(),
             gateway: None,
             job_lease_seconds: worker::LEASE_SECONDS,
+            rules: Arc::default(),
             public_url: public_url.trim_end_matches('/').to_owned(),
             attempts: AttemptPolicy::default(),
             codes,

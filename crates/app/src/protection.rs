@@ -2,6 +2,8 @@
 //! detection level when it holds personal data for someone outside the organisation.
 
 use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use zegel_detect::{Level, OrganisationRules};
 use zegel_store::{Organisation, User};
 
@@ -25,7 +27,48 @@ pub(crate) struct Protection {
     pub report: Option<DetectionReport>,
 }
 
+/// Compiled detection rules per organisation, kept while its settings stay the same
+/// (compiling keywords and patterns costs more than checking a message).
+#[derive(Default)]
+pub(crate) struct RulesCache(Mutex<HashMap<String, (String, Arc<OrganisationRules>)>>);
+
 impl App {
+    async fn organisation_rules(
+        &self,
+        org: &Organisation,
+        level: Level,
+    ) -> AppResult<Arc<OrganisationRules>> {
+        let domains = self.store.organisation_domains(&org.id).await?;
+        let settings = format!(
+            "{}\n{}\n{}\n{}",
+            org.detection_level,
+            domains.join(","),
+            org.detection_keywords,
+            org.detection_patterns
+        );
+        if let Some((cached, rules)) = self.rules.0.lock().expect("not poisoned").get(&org.id)
+            && *cached == settings
+        {
+            return Ok(rules.clone());
+        }
+        let list = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default();
+        let rules = Arc::new(
+            OrganisationRules::new(
+                level,
+                domains,
+                &list(&org.detection_keywords),
+                &list(&org.detection_patterns),
+            )
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+        );
+        self.rules
+            .0
+            .lock()
+            .expect("not poisoned")
+            .insert(org.id.clone(), (settings, rules.clone()));
+        Ok(rules)
+    }
+
     /// Decides for a message the sender asked to send unsecured.
     pub(crate) async fn protection(
         &self,
@@ -36,15 +79,7 @@ impl App {
         confirmed_unsecured: bool,
     ) -> AppResult<Protection> {
         let level = Level::parse(&org.detection_level).unwrap_or(Level::Block);
-        let list = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default();
-        let domains = self.store.organisation_domains(&org.id).await?;
-        let rules = OrganisationRules::new(
-            level,
-            domains,
-            &list(&org.detection_keywords),
-            &list(&org.detection_patterns),
-        )
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let rules = self.organisation_rules(org, level).await?;
         let decision = rules.assess(text, recipients);
         if !decision.sensitive {
             return Ok(Protection {
