@@ -581,3 +581,34 @@ async fn html_is_reduced_to_text_and_headers_cannot_add_recipients() {
     }
     assert!(next_hop.received().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_past_the_limit_are_told_to_come_back() {
+    let next_hop = SmtpSink::start();
+    let test = gateway_app(Backend::Sqlite, &next_hop, |raw| {
+        raw.gateway_max_connections = Some(2);
+    })
+    .await;
+    let first = RawSession::open(test.gateway_port());
+    let _second = RawSession::open(test.gateway_port());
+    let mut third = std::net::TcpStream::connect(("127.0.0.1", test.gateway_port())).unwrap();
+    let mut answer = String::new();
+    third.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("421"), "{answer}");
+    drop(first);
+    // The slot comes free once the first connection has ended.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let mut again = std::net::TcpStream::connect(("127.0.0.1", test.gateway_port())).unwrap();
+        let mut greeting = [0u8; 3];
+        again.read_exact(&mut greeting).unwrap();
+        if &greeting == b"220" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the slot never came free"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -29,6 +29,8 @@ pub struct GatewayOptions {
     pub tls: Option<tokio_rustls::TlsAcceptor>,
     /// Mail servers that may relay without AUTH (for the organisation's own senders).
     pub relay_peers: Vec<IpAddr>,
+    /// Connections served at once: each may hold a message of up to the SIZE limit in memory.
+    pub max_connections: usize,
 }
 
 /// Serves SMTP on `listener` until `stopped` turns true.
@@ -39,15 +41,25 @@ pub async fn serve(
     mut stopped: watch::Receiver<bool>,
 ) {
     let options = Arc::new(options);
+    let slots = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => {
+                Ok((mut stream, peer)) => {
+                    let Ok(slot) = slots.clone().try_acquire_owned() else {
+                        tracing::warn!(%peer, "gateway busy: connection turned away");
+                        tokio::spawn(async move {
+                            use tokio::io::AsyncWriteExt;
+                            let _ = stream.write_all(b"421 4.7.0 Too many connections; try again later\r\n").await;
+                        });
+                        continue;
+                    };
                     let (app, options) = (app.clone(), options.clone());
                     tokio::spawn(async move {
                         if let Err(error) = connection::handle(stream, peer, app, options).await {
                             tracing::debug!(%peer, %error, "gateway connection ended");
                         }
+                        drop(slot);
                     });
                 }
                 Err(error) => tracing::warn!(%error, "gateway could not accept a connection"),

@@ -69,6 +69,8 @@ pub struct RawConfig {
     pub gateway_relay_peers: Option<String>,
     /// Largest message the gateway takes (default 50 MiB).
     pub gateway_max_message_bytes: Option<usize>,
+    /// Connections the gateway serves at once (default 64); more are told to come back later.
+    pub gateway_max_connections: Option<usize>,
     /// Subject keywords that make a message secure (default `[veilig],[secure]`).
     pub gateway_keywords: Option<String>,
     /// Sender addresses whose mail always goes securely (applications).

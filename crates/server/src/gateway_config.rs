@@ -15,6 +15,7 @@ pub struct GatewayConfig {
     pub next_hop: String,
     pub relay_peers: Vec<IpAddr>,
     pub max_message_bytes: usize,
+    pub max_connections: usize,
     pub markers: zegel_app::SecureMarkers,
 }
 
@@ -78,6 +79,7 @@ pub(crate) fn gateway_settings(
         next_hop,
         relay_peers,
         max_message_bytes: raw.gateway_max_message_bytes.unwrap_or(50 * 1024 * 1024),
+        max_connections: raw.gateway_max_connections.unwrap_or(64),
         markers: zegel_app::SecureMarkers {
             subject_keywords: if keywords.is_empty() {
                 defaults.subject_keywords

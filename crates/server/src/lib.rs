@@ -137,6 +137,7 @@ async fn start_gateway(
         max_message_bytes: gateway.max_message_bytes,
         tls,
         relay_peers: gateway.relay_peers.clone(),
+        max_connections: gateway.max_connections,
     };
     tasks.push(tokio::spawn(zegel_gateway::serve(
         listener,
