@@ -417,6 +417,30 @@ async fn two_instances_and_two_workers_share_one_database_and_one_bucket() {
         .find(|part| part.len() == 6)
         .expect("a 6-digit code in the mail")
         .to_owned();
+    // Wrong codes through both instances count in one place: the database.
+    for (index, base) in [&a, &b, &a].into_iter().enumerate() {
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let tried = http
+            .post(format!("{}/verify", on(base)))
+            .header("cookie", jar.header())
+            .form(&[("csrf", jar.csrf()), ("code", wrong.to_owned())])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            tried
+                .headers()
+                .get("set-cookie")
+                .is_none_or(|c| !c.to_str().unwrap().contains("session")),
+            "wrong code {index} refused"
+        );
+    }
+    assert_eq!(
+        psql(&format!(
+            "SELECT failures FROM deliveries d JOIN recipients r ON r.id = d.recipient_id WHERE r.email = '{recipient}'"
+        )),
+        "3"
+    );
     let verified = http
         .post(format!("{}/verify", on(&a)))
         .header("cookie", jar.header())
