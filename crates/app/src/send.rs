@@ -208,17 +208,12 @@ impl App {
 
         let from_draft = draft.is_some();
         let (id, data_key, kek_version, wrapped_dek) = match draft {
-            Some((draft, key, _)) => (
-                draft.id,
-                key,
-                u32::try_from(draft.kek_version).unwrap_or_default(),
-                draft.wrapped_dek,
-            ),
+            Some((draft, key, _)) => (draft.id, key, draft.kek_version, draft.wrapped_dek),
             None => {
                 let id = new_id();
                 let key = DataKey::generate();
                 let (version, wrapped) = self.keyring.wrap(&key, message_key_label(&id).as_bytes());
-                (id, key, version, wrapped)
+                (id, key, i64::from(version), wrapped)
             }
         };
         let message = Message {
@@ -230,7 +225,7 @@ impl App {
                 content_label(&id, "body").as_bytes(),
             )),
             wrapped_dek: Some(wrapped_dek),
-            kek_version: i64::from(kek_version),
+            kek_version,
             id: id.clone(),
             org_id: org.id.clone(),
             sender_id: sender.id.clone(),

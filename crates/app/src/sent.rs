@@ -180,13 +180,23 @@ impl App {
         let Some(wrapped) = &message.wrapped_dek else {
             return Ok(None);
         };
-        let version = u32::try_from(message.kek_version)
-            .map_err(|_| AppError::Internal("bad KEK version".into()))?;
-        Ok(Some(self.keyring.unwrap(
-            version,
+        Ok(Some(self.unwrap_key(
+            message.kek_version,
             wrapped,
-            message_key_label(&message.id).as_bytes(),
+            &message_key_label(&message.id),
         )?))
+    }
+
+    /// A data key wrapped by the KEK of version `kek_version` under `label`.
+    pub(crate) fn unwrap_key(
+        &self,
+        kek_version: i64,
+        wrapped: &[u8],
+        label: &str,
+    ) -> AppResult<DataKey> {
+        let version =
+            u32::try_from(kek_version).map_err(|_| AppError::Internal("bad KEK version".into()))?;
+        Ok(self.keyring.unwrap(version, wrapped, label.as_bytes())?)
     }
 
     async fn summary(&self, message: &Message, key: Option<&DataKey>) -> AppResult<MessageSummary> {

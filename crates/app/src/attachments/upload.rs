@@ -93,12 +93,10 @@ impl App {
             .await?
             .filter(|d| d.sender_id == sender.id)
             .ok_or(AppError::NotFound)?;
-        let version = u32::try_from(draft.kek_version)
-            .map_err(|_| AppError::Internal("bad KEK version".into()))?;
-        let key = self.keyring.unwrap(
-            version,
+        let key = self.unwrap_key(
+            draft.kek_version,
             &draft.wrapped_dek,
-            message_key_label(&draft.id).as_bytes(),
+            &message_key_label(&draft.id),
         )?;
         Ok((draft, key))
     }

@@ -2,7 +2,6 @@
 //! The job may run more than once; every step checks what an earlier run already did.
 
 use mail_parser::{Message, MessageParser, MimeHeaders};
-use zegel_crypto::DataKey;
 use zegel_mail::GatewayHeldMail;
 use zegel_store::{GatewayMessage, Organisation, User};
 
@@ -87,11 +86,7 @@ impl App {
         let (Some(wrapped), Some(sealed)) = (&row.wrapped_dek, &row.raw_ct) else {
             return Err(AppError::NotFound);
         };
-        let version = u32::try_from(row.kek_version)
-            .map_err(|_| AppError::Internal("bad KEK version".into()))?;
-        let key: DataKey = self
-            .keyring
-            .unwrap(version, wrapped, key_label(&row.id).as_bytes())?;
+        let key = self.unwrap_key(row.kek_version, wrapped, &key_label(&row.id))?;
         Ok(key.open(sealed, raw_label(&row.id).as_bytes())?)
     }
 
