@@ -31,6 +31,13 @@ impl App {
         })
     }
 
+    /// Deletes a shredded attachment's blobs, then its row.
+    pub(crate) async fn remove_blobs(&self, id: &str) -> AppResult<()> {
+        self.blobs.delete_attachment(id).await?;
+        self.store.forget_attachment(id).await?;
+        Ok(())
+    }
+
     /// Deletes the blobs of every shredded attachment, then its row; returns how many.
     pub(crate) async fn delete_shredded_blobs(&self) -> AppResult<u64> {
         let mut deleted = 0;
@@ -40,8 +47,7 @@ impl App {
                 return Ok(deleted);
             }
             for id in batch {
-                self.blobs.delete_attachment(&id).await?;
-                self.store.forget_attachment(&id).await?;
+                self.remove_blobs(&id).await?;
                 deleted += 1;
             }
         }

@@ -6,7 +6,6 @@ use futures::StreamExt;
 use zegel_crypto::DataKey;
 use zegel_mail::EmlAttachment;
 
-use super::{attachment_key, open_meta};
 use crate::{App, AppError, AppResult};
 
 /// Most bytes of files carried in one `.eml`.
@@ -31,26 +30,17 @@ impl App {
             left_out: Vec::new(),
         };
         let mut total = 0u64;
-        for attachment in self.store.attachments(message_id).await? {
-            if attachment.state != "sent" || attachment.reply_id.as_deref() != reply_id {
+        for info in self.attachment_infos(key, message_id).await? {
+            if info.reply_id.as_deref() != reply_id {
                 continue;
             }
-            let Some(info) = open_meta(key, &attachment)? else {
-                continue;
-            };
             if total + info.size > EML_FILES_LIMIT {
                 files.left_out.push(info.file_name);
                 continue;
             }
             total += info.size;
             let mut bytes = Vec::with_capacity(info.size as usize);
-            let mut stream = zegel_blob::read_attachment(
-                &self.blobs,
-                &attachment.id,
-                attachment_key(key, &attachment.id),
-                info.size,
-                0..info.size,
-            );
+            let mut stream = self.bytes_of(key, &info).stream(0..info.size);
             while let Some(piece) = stream.next().await {
                 bytes.extend_from_slice(&piece.map_err(AppError::from)?);
             }

@@ -37,14 +37,19 @@ impl App {
     fn download(&self, key: &DataKey, attachment: &Attachment) -> AppResult<AttachmentDownload> {
         let info = open_meta(key, attachment)?.ok_or(AppError::NotFound)?;
         Ok(AttachmentDownload {
-            bytes: Download {
-                blobs: self.blobs.clone(),
-                attachment_id: attachment.id.clone(),
-                key: attachment_key(key, &attachment.id),
-                size: info.size,
-            },
+            bytes: self.bytes_of(key, &info),
             info,
         })
+    }
+
+    /// Where the bytes of a file of a message with `key` come from.
+    pub(crate) fn bytes_of(&self, key: &DataKey, info: &AttachmentInfo) -> Download {
+        Download {
+            blobs: self.blobs.clone(),
+            attachment_id: info.id.clone(),
+            key: attachment_key(key, &info.id),
+            size: info.size,
+        }
     }
 
     /// A sent file of one of the sender's messages, or of a reply to it.

@@ -304,11 +304,11 @@ impl App {
         S: Stream<Item = Result<Bytes, E>> + Unpin,
         E: std::fmt::Display,
     {
-        let mut recorded = writer.stored_segments();
         let mut recorder = Recorder {
             store: self.store.clone(),
             attachment: attachment.id.clone(),
             claim: claim.to_owned(),
+            recorded: writer.stored_segments(),
             running: None,
         };
         loop {
@@ -331,11 +331,9 @@ impl App {
                         tracing::info!(attachment = %attachment.id, %error, "upload interrupted");
                         // Keep what arrived whole, so the upload continues from there.
                         writer.settle().await.map_err(AppError::from)?;
-                        if writer.stored_segments() > recorded {
-                            recorder
-                                .record(to_i64(writer.stored_segments()), self.now())
-                                .await?;
-                        }
+                        recorder
+                            .record(writer.stored_segments(), self.now())
+                            .await?;
                         recorder.settle().await?;
                         return Err(AppError::Invalid(vec![
                             "the upload was interrupted; continue where it stopped".into(),
@@ -344,11 +342,9 @@ impl App {
                 };
                 writer.write(&piece).await.map_err(AppError::from)?;
             }
-            if writer.stored_segments() > recorded && !writer.is_finished() {
-                recorded = writer.stored_segments();
-                recorder
-                    .record(to_i64(recorded), self.now() + UPLOAD_LEASE_SECONDS)
-                    .await?;
+            if !writer.is_finished() {
+                let until = self.now() + UPLOAD_LEASE_SECONDS;
+                recorder.record(writer.stored_segments(), until).await?;
             }
         }
         recorder.settle().await?;
@@ -367,10 +363,8 @@ impl App {
     /// worker's sweep deletes what is left.
     pub(crate) async fn discard(&self, id: &str) -> AppResult<()> {
         self.store.discard_attachment(id).await?;
-        if let Err(error) = self.blobs.delete_attachment(id).await {
+        if let Err(error) = self.remove_blobs(id).await {
             tracing::warn!(attachment = %id, %error, "blobs left for the sweep");
-        } else {
-            self.store.forget_attachment(id).await?;
         }
         Ok(())
     }
@@ -394,12 +388,21 @@ struct Recorder {
     store: std::sync::Arc<dyn zegel_store::Store>,
     attachment: String,
     claim: String,
+    /// Segments recorded (or being recorded) so far.
+    recorded: u64,
     running: Option<tokio::task::JoinHandle<zegel_store::StoreResult<bool>>>,
 }
 
 impl Recorder {
-    async fn record(&mut self, segments: i64, until: i64) -> AppResult<()> {
+    /// Records that `stored` segments are stored and holds the upload until `until`;
+    /// nothing to do when they are recorded already.
+    async fn record(&mut self, stored: u64, until: i64) -> AppResult<()> {
+        if stored <= self.recorded {
+            return Ok(());
+        }
         self.settle().await?;
+        self.recorded = stored;
+        let segments = to_i64(stored);
         let (store, id, claim) = (
             self.store.clone(),
             self.attachment.clone(),
