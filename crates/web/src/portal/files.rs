@@ -25,26 +25,20 @@ pub(super) async fn download(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let visit = Visit::new(app, link, None, jar, &headers);
-    let Some(session) = cookies::session(&visit.jar) else {
-        return visit.landing(|_, _| None, None).await;
-    };
     // A resumed download (a range not at the start) is not a new download.
     let counts = matches!(
         wanted(&headers, u64::MAX),
         Wanted::Whole | Wanted::Part(std::ops::Range { start: 0, .. })
     );
-    match visit
-        .app
-        .portal_attachment(&visit.link, &session, &attachment_id, counts)
+    Visit::new(app, link, None, jar, &headers)
+        .verified_download(
+            |app, link, session| async move {
+                app.portal_attachment(&link, &session, &attachment_id, counts)
+                    .await
+            },
+            |download| attachment_response(download, &headers),
+        )
         .await
-    {
-        Ok(download) => attachment_response(download, &headers),
-        Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
-            visit.landing(|_, _| None, None).await
-        }
-        Err(error) => visit.failure(error),
-    }
 }
 
 /// What a reply form held, once read.

@@ -225,6 +225,28 @@ impl Visit {
         (jar, render(StatusCode::OK, &page)).into_response()
     }
 
+    /// A download for a verified session: `fetch` gets it and `respond` sends it; without a
+    /// (live) session the recipient sees the landing page, other failures their page.
+    async fn verified_download<T, Fetched>(
+        self,
+        fetch: impl FnOnce(App, String, String) -> Fetched,
+        respond: impl FnOnce(T) -> Response,
+    ) -> Response
+    where
+        Fetched: std::future::Future<Output = Result<T, PortalError>>,
+    {
+        let Some(session) = cookies::session(&self.jar) else {
+            return self.landing(|_, _| None, None).await;
+        };
+        match fetch(self.app.clone(), self.link.clone(), session).await {
+            Ok(found) => respond(found),
+            Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
+                self.landing(|_, _| None, None).await
+            }
+            Err(error) => self.failure(error),
+        }
+    }
+
     /// The page for a link or session that cannot go on. Before verification the answer
     /// is the same for every unusable link.
     fn failure(self, error: PortalError) -> Response {
@@ -420,27 +442,24 @@ async fn download_copy(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Response {
-    let visit = Visit::new(app, link, None, jar, &headers);
-    let Some(session) = cookies::session(&visit.jar) else {
-        return visit.landing(|_, _| None, None).await;
-    };
-    match visit.app.recipient_copy(&visit.link, &session).await {
-        Ok(file) => (
-            [
-                (header::CONTENT_TYPE, "message/rfc822".to_owned()),
+    Visit::new(app, link, None, jar, &headers)
+        .verified_download(
+            |app, link, session| async move { app.recipient_copy(&link, &session).await },
+            |file| {
                 (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{}\"", file.name),
-                ),
-            ],
-            file.bytes,
+                    [
+                        (header::CONTENT_TYPE, "message/rfc822".to_owned()),
+                        (
+                            header::CONTENT_DISPOSITION,
+                            crate::download::content_disposition(&file.name),
+                        ),
+                    ],
+                    file.bytes,
+                )
+                    .into_response()
+            },
         )
-            .into_response(),
-        Err(PortalError::NeedsVerification | PortalError::SessionEnded) => {
-            visit.landing(|_, _| None, None).await
-        }
-        Err(error) => visit.failure(error),
-    }
+        .await
 }
 
 async fn stylesheet() -> impl IntoResponse {
