@@ -164,12 +164,11 @@ pub struct WrongNumberMail<'a> {
 impl WrongNumberMail<'_> {
     pub fn render(&self) -> OutgoingMail {
         let args = [("recipient", self.recipient), ("phone", self.masked_phone)];
-        OutgoingMail::from_zegel(
+        notice_to_staff(
+            self.language,
             self.to,
-            text_with(self.language, "mail-wrong-number-subject", &args),
-            text_with(self.language, "mail-wrong-number-body", &args)
-                + "
-",
+            "mail-wrong-number",
+            &args,
             &self.message_id,
         )
     }
@@ -190,13 +189,31 @@ pub struct GatewayHeldMail<'a> {
 impl GatewayHeldMail<'_> {
     pub fn render(&self) -> OutgoingMail {
         let args = [("recipients", self.recipients), ("how", self.how)];
-        OutgoingMail::from_zegel(
+        notice_to_staff(
+            self.language,
             self.to,
-            text_with(self.language, "mail-gateway-held-subject", &args),
-            text_with(self.language, "mail-gateway-held-body", &args) + "\n",
+            "mail-gateway-held",
+            &args,
             &self.message_id,
         )
     }
+}
+
+/// A plain mail from Zegel to staff whose subject and text are the texts `{key}-subject`
+/// and `{key}-body`.
+fn notice_to_staff(
+    language: Language,
+    to: &str,
+    key: &str,
+    args: &[(&'static str, &str)],
+    message_id: &str,
+) -> OutgoingMail {
+    OutgoingMail::from_zegel(
+        to,
+        text_with(language, &format!("{key}-subject"), args),
+        text_with(language, &format!("{key}-body"), args) + "\n",
+        message_id,
+    )
 }
 
 #[cfg(test)]
