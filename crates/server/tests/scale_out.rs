@@ -59,16 +59,25 @@ fn python_server(script: &str, args: &[&str]) -> (Child, u16) {
     (child, port)
 }
 
-fn psql(sql: &str) -> String {
-    let admin = std::env::var("ZEGEL_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let url = if sql.starts_with("CREATE DATABASE") {
-        admin
-    } else {
-        database_url()
-    };
+fn admin_url() -> String {
+    std::env::var("ZEGEL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// This test's database (scripts/test drops `zegel_test_*` databases of earlier runs).
+fn database_name() -> String {
+    format!("zegel_test_{}", std::process::id())
+}
+
+fn database_url() -> String {
+    let admin = admin_url();
+    format!("{}/{}", admin.rsplit_once('/').unwrap().0, database_name())
+}
+
+/// Runs `sql` on `url` with psql; returns what it printed.
+fn psql_on(url: &str, sql: &str) -> String {
     let output = Command::new("psql")
-        .args([&url, "-qtAc", sql])
+        .args([url, "-qtAc", sql])
         .output()
         .expect("psql is needed for this test");
     assert!(
@@ -79,15 +88,9 @@ fn psql(sql: &str) -> String {
     String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
-fn database_url() -> String {
-    let admin = std::env::var("ZEGEL_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let base = admin.rsplit_once('/').unwrap().0.to_owned();
-    format!("{base}/{}", DATABASE.with(|d| d.clone()))
-}
-
-thread_local! {
-    static DATABASE: String = format!("zegel_test_{}", std::process::id());
+/// Runs `sql` on this test's database.
+fn psql(sql: &str) -> String {
+    psql_on(&database_url(), sql)
 }
 
 struct Cluster {
@@ -141,7 +144,10 @@ impl Cluster {
     }
 
     async fn start() -> Self {
-        psql(&format!("CREATE DATABASE {}", DATABASE.with(|d| d.clone())));
+        psql_on(
+            &admin_url(),
+            &format!("CREATE DATABASE {}", database_name()),
+        );
         let dir = tempfile::tempdir().unwrap();
         let maildir = dir.path().join("mail");
         let (smtp, smtp_port) = python_server("smtp_sink.py", &["0", maildir.to_str().unwrap()]);

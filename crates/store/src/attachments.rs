@@ -46,10 +46,8 @@ pub struct SpaceLimits {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SpaceReservation {
-    /// The row was inserted at this position.
-    Reserved {
-        position: i64,
-    },
+    /// The row was inserted.
+    Reserved,
     MessageFull,
     QuotaFull,
 }

@@ -54,7 +54,7 @@ macro_rules! impl_attachment_store {
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
-                Ok(SpaceReservation::Reserved { position: count })
+                Ok(SpaceReservation::Reserved)
             }
 
             async fn attachment(&self, id: &str) -> StoreResult<Option<Attachment>> {

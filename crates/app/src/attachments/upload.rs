@@ -157,7 +157,7 @@ impl App {
             per_organisation: quota,
         };
         match self.store.reserve_attachment(attachment, &limits).await? {
-            SpaceReservation::Reserved { .. } => Ok(()),
+            SpaceReservation::Reserved => Ok(()),
             SpaceReservation::MessageFull => Err(AppError::TooLarge(format!(
                 "the files of one message may hold at most {} bytes",
                 limits.per_message
