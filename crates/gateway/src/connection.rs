@@ -158,13 +158,7 @@ pub async fn handle(
                     }
                     phase = Phase::Command;
                     session.reset();
-                    let limit = session.options.max_message_bytes;
-                    (
-                        format!(
-                            "552 5.3.4 The message is larger than the {limit} bytes allowed\r\n"
-                        ),
-                        Next::Go,
-                    )
+                    (session.too_large(), Next::Go)
                 }
             };
             stream.write(&reply).await?;
@@ -224,6 +218,12 @@ impl Session {
         self.greeted = false;
         self.user = None;
         self.reset();
+    }
+
+    /// The refusal of a message over the size limit.
+    fn too_large(&self) -> String {
+        let limit = self.options.max_message_bytes;
+        format!("552 5.3.4 The message is larger than the {limit} bytes allowed\r\n")
     }
 
     fn may_authenticate(&self) -> bool {
@@ -431,22 +431,16 @@ impl Session {
 
     async fn end_of_data(&mut self) -> (String, Next) {
         let data = std::mem::take(&mut self.data);
-        let (Some(sender), envelope) = (
-            self.sender.clone(),
-            Envelope {
-                from: self.from.clone(),
-                to: self.to.clone(),
-            },
-        ) else {
+        let Some(sender) = self.sender.clone() else {
             return ("503 5.5.1 No transaction\r\n".to_owned(), Next::Go);
+        };
+        let envelope = Envelope {
+            from: self.from.clone(),
+            to: self.to.clone(),
         };
         self.reset();
         if data.len() > self.options.max_message_bytes {
-            let limit = self.options.max_message_bytes;
-            return (
-                format!("552 5.3.4 The message is larger than the {limit} bytes allowed\r\n"),
-                Next::Go,
-            );
+            return (self.too_large(), Next::Go);
         }
         if has_bare_line_ending(&data) {
             tracing::info!(peer = %self.peer, "gateway refused a message with bare line endings");

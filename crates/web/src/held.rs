@@ -56,15 +56,20 @@ fn page(held: &HeldMail, chosen: Option<Language>, notice: Option<Notice>) -> He
     }
 }
 
-fn unavailable(language: Language) -> Response {
+/// The page with only a text: when the link is used up, or when the checks are saved.
+fn text_page(status: StatusCode, language: Language, text_key: &str) -> Response {
     let t = Texts(language);
     let page = HeldPage {
         frame: Frame::new(language, t.get("held-title"), String::new()),
-        intro: t.get("held-unavailable"),
+        intro: t.get(text_key),
         recipients: Vec::new(),
         notice: None,
     };
-    render(StatusCode::NOT_FOUND, &page)
+    render(status, &page)
+}
+
+fn unavailable(language: Language) -> Response {
+    text_page(StatusCode::NOT_FOUND, language, "held-unavailable")
 }
 
 async fn show(
@@ -106,15 +111,7 @@ async fn release(
         checks.push((email, check));
     }
     match app.release_held_mail(&id, &token, checks).await {
-        Ok(()) => {
-            let done = HeldPage {
-                frame: Frame::new(held.language, t.get("held-title"), String::new()),
-                intro: t.get("held-done"),
-                recipients: Vec::new(),
-                notice: None,
-            };
-            render(StatusCode::OK, &done)
-        }
+        Ok(()) => text_page(StatusCode::OK, held.language, "held-done"),
         Err(AppError::Invalid(problems)) => {
             let notice = Notice::error(t.with("held-problems", "problems", &problems.join("; ")));
             render(StatusCode::UNPROCESSABLE_ENTITY, &page(&held, None, notice))
