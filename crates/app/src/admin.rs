@@ -122,6 +122,7 @@ impl App {
             display_name: display_name.trim().to_owned(),
             language: language.code().to_owned(),
             created_at: self.now(),
+            role: "staff".to_owned(),
         };
         self.store.create_user(&user).await?;
         Ok(user)

@@ -18,6 +18,7 @@ mod recipients;
 mod send;
 mod sent;
 mod sms;
+mod staff;
 mod worker;
 
 use std::sync::Arc;
@@ -48,6 +49,10 @@ pub use protection::DetectionReport;
 pub use recipients::RecipientSummary;
 pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, VerificationInput};
 pub use sent::{DeliveryStatus, MessageDetail, MessageSummary, ThreadReply};
+pub use staff::{
+    EnrolOutcome, Enrolment, MIN_PASSWORD_CHARS, RECOVERY_CODES, SessionStage, SignInOutcome,
+    StaffVisit,
+};
 pub use worker::{RetentionReport, Worker};
 pub use zegel_crypto::Token;
 pub use zegel_domain::Language;

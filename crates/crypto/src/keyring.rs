@@ -177,6 +177,11 @@ impl Keyring {
             .collect()
     }
 
+    /// Seals staff users' second-factor secrets in the database.
+    pub fn second_factor_key(&self) -> DataKey {
+        DataKey::from_bytes(self.derive(b"staff second factor v1"))
+    }
+
     /// Seals short-lived secrets (a code waiting in the job queue to be mailed).
     pub fn job_secret_key(&self) -> DataKey {
         DataKey::from_bytes(self.derive(b"job secrets v1"))

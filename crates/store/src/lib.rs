@@ -14,7 +14,9 @@ mod records;
 mod sql_attachments;
 mod sql_gateway;
 mod sql_impl;
+mod sql_staff;
 mod sqlite;
+mod staff;
 
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -26,6 +28,7 @@ pub use gateway::{GatewayMessage, GatewayStore};
 pub use postgres::PostgresStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
+pub use staff::{StaffCredentials, StaffSession, StaffStore};
 
 /// Opens the database named by `url` (`sqlite:…` or `postgres://…`) and applies migrations.
 pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
@@ -41,7 +44,7 @@ pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
 }
 
 #[async_trait]
-pub trait Store: AttachmentStore + GatewayStore + Send + Sync {
+pub trait Store: AttachmentStore + GatewayStore + StaffStore + Send + Sync {
     async fn migrate(&self) -> StoreResult<()>;
     /// A short name of the backend, for logs and `/readyz`.
     fn backend(&self) -> &'static str;

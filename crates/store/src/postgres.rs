@@ -8,6 +8,8 @@ use crate::records::*;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::sql_gateway::impl_gateway_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
+use crate::sql_staff::impl_staff_store;
+use crate::staff::{StaffCredentials, StaffSession};
 use crate::{StoreError, StoreResult};
 
 /// The scale-out backend: several Zegel instances and workers may share one database.
@@ -53,3 +55,5 @@ impl_attachment_store!(
 );
 
 impl_gateway_store!(store = PostgresStore, begin = "BEGIN");
+
+impl_staff_store!(store = PostgresStore, begin = "BEGIN");

@@ -27,6 +27,8 @@ pub struct User {
     pub display_name: String,
     pub language: String,
     pub created_at: UnixTime,
+    /// `staff` or `admin` (may also use the admin console).
+    pub role: String,
 }
 
 /// An external address as the organisation knows it, with its remembered verification method.

@@ -102,13 +102,14 @@ macro_rules! impl_store {
             }
 
             async fn create_user(&self, user: &User) -> StoreResult<()> {
-                sqlx::query("INSERT INTO users (id, org_id, email, display_name, language, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                sqlx::query("INSERT INTO users (id, org_id, email, display_name, language, created_at, role) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                     .bind(&user.id)
                     .bind(&user.org_id)
                     .bind(&user.email)
                     .bind(&user.display_name)
                     .bind(&user.language)
                     .bind(user.created_at)
+                    .bind(&user.role)
                     .execute(&self.pool)
                     .await?;
                 Ok(())

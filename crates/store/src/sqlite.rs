@@ -10,6 +10,8 @@ use crate::records::*;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::sql_gateway::impl_gateway_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
+use crate::sql_staff::impl_staff_store;
+use crate::staff::{StaffCredentials, StaffSession};
 use crate::{StoreError, StoreResult};
 
 /// The embedded backend: one file in the data directory, WAL mode.
@@ -67,3 +69,5 @@ impl_attachment_store!(
 );
 
 impl_gateway_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");
+
+impl_staff_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");

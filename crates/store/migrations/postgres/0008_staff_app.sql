@@ -1,0 +1,29 @@
+-- The staff web app: a role, a password (Argon2id) and a TOTP second factor per user, one-use
+-- recovery codes, and browser sessions. The TOTP secret is sealed with a KEK-derived key;
+-- sessions and recovery codes are stored only as hashes.
+ALTER TABLE users ADD COLUMN role TEXT NOT NULL DEFAULT 'staff';
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+ALTER TABLE users ADD COLUMN totp_secret_ct BYTEA;
+-- The last TOTP step accepted: each code counts once (RFC 6238 §5.2).
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
+ALTER TABLE users ADD COLUMN login_failures BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN login_locked_until BIGINT;
+
+CREATE TABLE recovery_codes (
+    user_id TEXT NOT NULL REFERENCES users(id),
+    code_hash BYTEA NOT NULL,
+    used_at BIGINT,
+    PRIMARY KEY (user_id, code_hash)
+);
+
+CREATE TABLE staff_sessions (
+    id_hash BYTEA PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    -- password: the second factor is still due; enrol: setting it up (the new secret, sealed,
+    -- waits here until a code from it is typed); signed_in.
+    stage TEXT NOT NULL,
+    pending_secret_ct BYTEA,
+    created_at BIGINT NOT NULL,
+    last_seen_at BIGINT NOT NULL
+);
+CREATE INDEX staff_sessions_user ON staff_sessions(user_id);
