@@ -17,4 +17,5 @@ mod keys_and_storage;
 mod operations;
 mod portal_flow;
 mod sms;
+mod staff_app;
 mod verification_rules;

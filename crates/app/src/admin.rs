@@ -128,6 +128,28 @@ impl App {
         Ok(user)
     }
 
+    /// Makes a user an administrator (`admin`) or plain staff (`staff`).
+    pub async fn set_user_role(&self, user_email: &str, role: &str) -> AppResult<()> {
+        if !["staff", "admin"].contains(&role) {
+            return Err(AppError::Invalid(vec![format!(
+                "role '{role}' is not one of staff, admin"
+            )]));
+        }
+        let user = self.user_by_address(user_email).await?;
+        if user.role != role {
+            self.store.set_user_role(&user.id, role).await?;
+            self.audit(
+                &user.org_id,
+                &user.id,
+                "staff.role_changed",
+                &user.id,
+                serde_json::json!({"from": user.role, "to": role}),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
     /// An organisation named by its id or its exact name, as administrators type it.
     pub(crate) async fn organisation_by_id_or_name(
         &self,

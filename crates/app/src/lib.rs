@@ -7,6 +7,7 @@ mod archive;
 mod attachments;
 mod audit;
 mod clock;
+mod compose;
 mod data_subjects;
 mod error;
 mod gateway;
@@ -31,11 +32,12 @@ use zegel_store::{SmsCaps, Store};
 pub use admin::NewOrganisationRequest;
 pub use archive::EmlFile;
 pub use attachments::{
-    AttachmentDownload, AttachmentInfo, AttachmentLimits, Download, DraftCreated, NewUpload,
-    UploadStatus, clean_file_name,
+    AttachmentDownload, AttachmentInfo, AttachmentLimits, Download, DraftCreated, FormFileInfo,
+    NewUpload, UploadStatus, clean_file_name,
 };
 pub use audit::ChainReport;
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use compose::{ComposeReview, UNDO_SECONDS, UndoneMessage};
 pub use data_subjects::{
     ErasureReport, EventData, MessageData, RecipientData, Rectification, SmsData, SubjectExport,
     SubjectQuery,

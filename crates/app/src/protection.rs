@@ -33,7 +33,7 @@ pub(crate) struct Protection {
 pub(crate) struct RulesCache(Mutex<HashMap<String, (String, Arc<OrganisationRules>)>>);
 
 impl App {
-    async fn organisation_rules(
+    pub(crate) async fn organisation_rules(
         &self,
         org: &Organisation,
         level: Level,

@@ -39,6 +39,9 @@ pub struct SendRequest {
     /// A draft (from `POST /api/v1/drafts`) whose uploaded files go with the message; the
     /// message takes the draft's id. A message with files is always sent secure.
     pub draft_id: Option<String>,
+    /// Seconds to wait before notifying anyone (at most 60): the sender's undo window.
+    #[serde(default)]
+    pub hold_seconds: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -191,7 +194,7 @@ impl App {
                     delivery_id: delivery_id.clone(),
                 }
             };
-            jobs.push(job.to_job(now));
+            jobs.push(job.to_job(now + i64::from(request.hold_seconds.unwrap_or(0).min(60))));
             sent.push(SentRecipient {
                 delivery_id: delivery_id.clone(),
                 email: plan.email.to_string(),

@@ -114,6 +114,16 @@ impl App {
 
     /// Revokes access for all recipients at once: the message key and content are destroyed.
     pub async fn revoke(&self, sender: &User, id: &str) -> AppResult<MessageSummary> {
+        self.end_message(sender, id, "message.revoked").await
+    }
+
+    /// Destroys a message's key and content; `action` names why in the audit trail.
+    pub(crate) async fn end_message(
+        &self,
+        sender: &User,
+        id: &str,
+        action: &str,
+    ) -> AppResult<MessageSummary> {
         let message = self.owned_message(sender, id).await?;
         if !self.store.revoke_message(&message.id, self.now()).await? {
             return Err(AppError::Conflict(format!(
@@ -121,7 +131,7 @@ impl App {
                 message.state
             )));
         }
-        tracing::info!(message_id = %message.id, "message revoked");
+        tracing::info!(message_id = %message.id, action, "message ended by its sender");
         // The key is gone already; the ciphertext goes now, or at the worker's next sweep.
         if let Err(error) = self.delete_shredded_blobs().await {
             tracing::warn!(%error, "attachment blobs left for the sweep");
@@ -129,7 +139,7 @@ impl App {
         self.audit(
             &message.org_id,
             &sender.id,
-            "message.revoked",
+            action,
             &message.id,
             serde_json::json!({}),
         )

@@ -18,6 +18,11 @@ const WRONG_NUMBER_QUIET_SECONDS: i64 = 86_400;
 
 impl App {
     /// The countries SMS codes may go to, or `None` when this server offers no SMS.
+    /// Whether senders can choose an SMS code (a provider is configured).
+    pub fn offers_sms(&self) -> bool {
+        self.sms_regions().is_some()
+    }
+
     pub(crate) fn sms_regions(&self) -> Option<&[String]> {
         (self.sms.name() != "disabled").then_some(self.sms_policy.allowed_regions.as_slice())
     }

@@ -18,6 +18,12 @@ impl TotpSecret {
         Self(Zeroizing::new(bytes))
     }
 
+    /// The secret as an authenticator app takes it by hand.
+    pub fn from_base32(text: &str) -> Option<Self> {
+        let secret = Secret::try_from_base32(text.trim()).ok()?;
+        Some(Self::from_bytes(secret.to_vec()))
+    }
+
     pub fn expose(&self) -> &[u8] {
         &self.0
     }
@@ -96,5 +102,7 @@ mod tests {
         );
         assert!(url.contains(&format!("secret={}", secret.base32())));
         assert!(url.contains("issuer=Zegel"));
+        let typed = TotpSecret::from_base32(&secret.base32()).unwrap();
+        assert_eq!(typed.expose(), secret.expose());
     }
 }

@@ -64,6 +64,18 @@ impl Texts {
     }
 }
 
+/// A moment as "7 December 2026, 14:05 UTC": times are shown in UTC, named as such.
+pub fn format_time(language: Language, unix: i64) -> String {
+    let moment =
+        time::OffsetDateTime::from_unix_timestamp(unix).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    format!(
+        "{}, {:02}:{:02} UTC",
+        format_date(language, unix),
+        moment.hour(),
+        moment.minute()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +194,9 @@ mod date_tests {
         // 2026-12-07T10:00:00Z
         assert_eq!(format_date(Language::Nl, 1796637600), "7 december 2026");
         assert_eq!(format_date(Language::En, 1796637600), "7 December 2026");
+        assert_eq!(
+            format_time(Language::Nl, 1796637600),
+            "7 december 2026, 10:00 UTC"
+        );
     }
 }

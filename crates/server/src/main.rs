@@ -93,6 +93,16 @@ enum AdminCommand {
         name: String,
         #[arg(long, default_value = "nl")]
         language: String,
+        /// `staff`, or `admin` (may also use the admin console).
+        #[arg(long, default_value = "staff")]
+        role: String,
+    },
+    /// Set a staff user's password for the web app, read from standard input. The first
+    /// sign-in then sets up the second factor.
+    #[command(name = "set-password")]
+    Password {
+        #[arg(long)]
+        user: String,
     },
     /// Write every message of an organisation that still exists, with its replies, as .eml
     /// files into a folder (the archive before messages expire).
@@ -249,13 +259,20 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     email,
                     name,
                     language,
+                    role,
                 } => {
                     let language = Language::from_tag(&language)
                         .ok_or_else(|| anyhow::anyhow!("language must be nl or en"))?;
-                    println!(
-                        "{}",
-                        app.create_user(&org, &email, &name, language).await?.id
-                    );
+                    let user = app.create_user(&org, &email, &name, language).await?;
+                    app.set_user_role(&email, &role).await?;
+                    println!("{}", user.id);
+                }
+                AdminCommand::Password { user } => {
+                    let mut password = String::new();
+                    std::io::stdin().read_line(&mut password)?;
+                    app.set_password(&user, password.trim_end_matches(['\r', '\n']))
+                        .await?;
+                    println!("password set for {user}");
                 }
                 AdminCommand::Export { org, out } => {
                     std::fs::create_dir_all(&out)?;

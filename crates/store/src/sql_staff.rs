@@ -151,6 +151,31 @@ macro_rules! impl_staff_store {
                 Ok(())
             }
 
+            async fn recipients_sent_personal_data(&self, org_id: &str, emails: &[String]) -> StoreResult<Vec<String>> {
+                let mut found = Vec::new();
+                for email in emails {
+                    let hit: Option<String> = sqlx::query_scalar("SELECT email FROM recipients WHERE org_id = $1 AND email = $2 AND personal_data_at IS NOT NULL")
+                        .bind(org_id)
+                        .bind(email)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                    found.extend(hit);
+                }
+                Ok(found)
+            }
+
+            async fn mark_sent_personal_data(&self, org_id: &str, emails: &[String], now: UnixTime) -> StoreResult<()> {
+                for email in emails {
+                    sqlx::query("UPDATE recipients SET personal_data_at = $3 WHERE org_id = $1 AND email = $2 AND personal_data_at IS NULL")
+                        .bind(org_id)
+                        .bind(email)
+                        .bind(now)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(())
+            }
+
             async fn recipients_of_organisation(&self, org_id: &str, limit: i64) -> StoreResult<Vec<Recipient>> {
                 Ok(sqlx::query_as("SELECT * FROM recipients WHERE org_id = $1 ORDER BY email LIMIT $2")
                     .bind(org_id)

@@ -71,6 +71,19 @@ pub trait StaffStore: Send + Sync {
     async fn delete_staff_session(&self, id_hash: &[u8]) -> StoreResult<()>;
     async fn delete_staff_sessions_of(&self, user_id: &str) -> StoreResult<()>;
 
+    /// Of these addresses, the ones that received personal data from the organisation before.
+    async fn recipients_sent_personal_data(
+        &self,
+        org_id: &str,
+        emails: &[String],
+    ) -> StoreResult<Vec<String>>;
+    async fn mark_sent_personal_data(
+        &self,
+        org_id: &str,
+        emails: &[String],
+        now: UnixTime,
+    ) -> StoreResult<()>;
+
     /// The organisation's known recipients by address, for the compose form's suggestions.
     async fn recipients_of_organisation(
         &self,

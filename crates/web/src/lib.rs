@@ -4,13 +4,16 @@
 //! the app crate.
 
 mod api;
+mod cookies;
 mod dev_outbox;
 mod download;
 mod health;
 mod held;
+mod language;
 mod metrics;
 mod portal;
 mod security;
+mod staff;
 mod trace;
 
 use axum::Router;
@@ -35,6 +38,7 @@ pub fn router(app: App, options: WebOptions) -> Router {
         .merge(api::routes())
         .merge(portal::routes())
         .merge(held::routes())
+        .merge(staff::routes())
         .merge(metrics::routes());
     if let Some(outbox) = options.dev_outbox.clone() {
         router = router.merge(dev_outbox::routes(outbox));

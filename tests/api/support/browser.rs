@@ -127,10 +127,7 @@ impl Browser {
             .unwrap();
         let page = self.finish(response).await;
         match &page.location {
-            Some(location) => {
-                let origin = &url[..url.find("/m/").expect("a portal URL")];
-                self.get(&format!("{origin}{location}")).await
-            }
+            Some(location) => self.get(&format!("{}{location}", origin(url))).await,
             None => page,
         }
     }
@@ -145,11 +142,17 @@ impl Browser {
     pub async fn submit(&mut self, url: &str, form: &[(&str, &str)]) -> Page {
         let page = self.post(url, form).await;
         match &page.location {
-            Some(location) => {
-                let origin = &url[..url.find("/m/").expect("a portal URL")];
-                self.get(&format!("{origin}{location}")).await
-            }
+            Some(location) => self.get(&format!("{}{location}", origin(url))).await,
             None => page,
         }
+    }
+}
+
+/// `http://host:port` of a URL.
+fn origin(url: &str) -> &str {
+    let host_start = url.find("://").expect("an absolute URL") + 3;
+    match url[host_start..].find('/') {
+        Some(path_start) => &url[..host_start + path_start],
+        None => url,
     }
 }

@@ -6,6 +6,7 @@ pub mod browser;
 mod python_server;
 pub mod s3;
 pub mod smtp;
+pub mod staff;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

@@ -16,6 +16,7 @@ use zegel_store::Attachment;
 use crate::{AppError, AppResult};
 
 pub use download::{AttachmentDownload, Download};
+pub use reply::FormFileInfo;
 pub(crate) use upload::to_i64;
 pub use upload::{DraftCreated, NewUpload, UploadStatus};
 

@@ -263,6 +263,7 @@ impl App {
             secure: Some(true),
             confirm_unsecured: false,
             draft_id: Some(row.id.clone()),
+            hold_seconds: None,
         };
         self.send_message(sender, request).await?;
         Ok(())

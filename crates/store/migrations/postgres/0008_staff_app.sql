@@ -9,6 +9,10 @@ ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
 ALTER TABLE users ADD COLUMN login_failures BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN login_locked_until BIGINT;
 
+-- When the organisation first sent this recipient personal data: the compose form warns
+-- before the first time (a wrong address is worst then).
+ALTER TABLE recipients ADD COLUMN personal_data_at BIGINT;
+
 CREATE TABLE recovery_codes (
     user_id TEXT NOT NULL REFERENCES users(id),
     code_hash BYTEA NOT NULL,

@@ -9,6 +9,10 @@ ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
 ALTER TABLE users ADD COLUMN login_failures INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN login_locked_until INTEGER;
 
+-- When the organisation first sent this recipient personal data: the compose form warns
+-- before the first time (a wrong address is worst then).
+ALTER TABLE recipients ADD COLUMN personal_data_at INTEGER;
+
 CREATE TABLE recovery_codes (
     user_id TEXT NOT NULL REFERENCES users(id),
     code_hash BLOB NOT NULL,

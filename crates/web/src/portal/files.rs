@@ -12,7 +12,8 @@ use zegel_app::{App, AppError, PortalError};
 use zegel_i18n::Texts;
 
 use super::pages::Notice;
-use super::{ReplyForm, Visit, cookies};
+use super::{ReplyForm, Visit};
+use crate::cookies;
 use crate::download::{Wanted, attachment_response, wanted};
 
 /// Longest reply text taken from a form, in bytes (the service counts characters).
@@ -184,9 +185,11 @@ async fn read_multipart(
                         &current.link,
                         &session,
                         &reply_id,
-                        &name,
-                        content_type.as_deref(),
-                        request_length,
+                        zegel_app::FormFileInfo {
+                            file_name: &name,
+                            content_type: content_type.as_deref(),
+                            at_most: request_length,
+                        },
                         Box::pin(stream),
                     )
                     .await;

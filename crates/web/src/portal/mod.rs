@@ -2,9 +2,7 @@
 //! English. A GET only ever shows; codes are sent and checked only on a POST with a valid
 //! CSRF token.
 
-mod cookies;
 mod files;
-mod language;
 pub(crate) mod pages;
 
 pub use pages::render as render_page;
@@ -21,8 +19,8 @@ use zegel_app::{App, AppError, CodeRequestOutcome, Landing, PortalError, ReadVie
 use zegel_domain::{Language, VerificationMethod};
 use zegel_i18n::{Texts, format_date};
 
-use cookies::csrf_token;
-use language::LanguagePreference;
+use crate::cookies::{self, csrf_token};
+use crate::language::LanguagePreference;
 use pages::{FileLink, Frame, LandingPage, MessagePage, Notice, NoticePage, ReplyBlock, render};
 
 pub fn routes() -> Router<App> {

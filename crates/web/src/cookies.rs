@@ -6,6 +6,8 @@ use axum_extra::extract::cookie::{Cookie, SameSite};
 use zegel_crypto::{Token, same_secret};
 
 pub const SESSION: &str = "__Host-zegel-session";
+/// The staff web app's session, apart from a recipient's portal session in the same browser.
+pub const STAFF_SESSION: &str = "__Host-zegel-staff";
 const CSRF: &str = "__Host-zegel-csrf";
 pub const LANGUAGE: &str = "zegel-lang";
 
@@ -41,6 +43,18 @@ pub fn with_session(jar: CookieJar, session: &Token) -> CookieJar {
 
 pub fn session(jar: &CookieJar) -> Option<String> {
     jar.get(SESSION).map(|c| c.value().to_owned())
+}
+
+pub fn with_staff_session(jar: CookieJar, session: &Token) -> CookieJar {
+    jar.add(secret_cookie(STAFF_SESSION, session.expose().to_owned()))
+}
+
+pub fn staff_session(jar: &CookieJar) -> Option<String> {
+    jar.get(STAFF_SESSION).map(|c| c.value().to_owned())
+}
+
+pub fn without_staff_session(jar: CookieJar) -> CookieJar {
+    jar.remove(Cookie::build(STAFF_SESSION).path("/"))
 }
 
 pub fn with_language(jar: CookieJar, code: &'static str) -> CookieJar {

@@ -6,7 +6,7 @@ use axum::http::header::ACCEPT_LANGUAGE;
 use axum_extra::extract::CookieJar;
 use zegel_domain::Language;
 
-use super::cookies;
+use crate::cookies;
 
 pub struct LanguagePreference {
     chosen: Option<Language>,
@@ -24,6 +24,11 @@ impl LanguagePreference {
             .and_then(|v| v.to_str().ok())
             .and_then(Language::from_accept_language);
         Self { chosen, browser }
+    }
+
+    /// A staff member's own setting comes after an explicit choice, before the browser's.
+    pub fn resolve_for_staff(&self, setting: Option<Language>) -> Language {
+        self.chosen.or(setting).or(self.browser).unwrap_or_default()
     }
 
     pub fn resolve(&self, recipient_language: Option<Language>) -> Language {

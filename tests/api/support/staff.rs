@@ -1,0 +1,88 @@
+//! Signing a staff member in to the web app the way a person does: password, then the
+//! authenticator set-up (or a code), with TOTP codes computed from the secret on the page.
+
+use zegel_app::Clock;
+use zegel_crypto::{TotpSecret, totp_code_at};
+
+use super::{Browser, Page, SENDER, TestApp};
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// The TOTP key shown on the set-up page.
+pub fn secret_on(page: &Page) -> TotpSecret {
+    let marker = r#"id="secret">"#;
+    let start = page
+        .body
+        .find(marker)
+        .expect("the set-up page shows the key")
+        + marker.len();
+    let text = page.body[start..].split('<').next().unwrap();
+    TotpSecret::from_base32(text).expect("a base32 key")
+}
+
+/// The recovery codes shown once after set-up.
+pub fn recovery_codes_on(page: &Page) -> Vec<String> {
+    page.body
+        .split("<li><code>")
+        .skip(1)
+        .map(|part| part.split('<').next().unwrap().to_owned())
+        .collect()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    pub fn totp(&self, secret: &TotpSecret) -> String {
+        totp_code_at(secret, self.clock.now() as u64)
+    }
+
+    /// Posts the sign-in form; the answer (a redirect on success) as it comes.
+    pub async fn password_step(&self, browser: &mut Browser, password: &str) -> Page {
+        let csrf = browser.get(&self.url("/app/sign-in")).await.csrf();
+        browser
+            .post(
+                &self.url("/app/sign-in"),
+                &[("csrf", &csrf), ("email", SENDER), ("password", password)],
+            )
+            .await
+    }
+
+    /// A first sign-in: sets the password, signs in, sets the authenticator up. Returns the
+    /// TOTP secret and the recovery codes.
+    pub async fn first_sign_in(&self, browser: &mut Browser) -> (TotpSecret, Vec<String>) {
+        self.app.set_password(SENDER, PASSWORD).await.unwrap();
+        let answer = self.password_step(browser, PASSWORD).await;
+        assert_eq!(
+            answer.location.as_deref(),
+            Some("/app/enrol"),
+            "{}",
+            answer.body
+        );
+        let enrol = browser.get(&self.url("/app/enrol")).await;
+        assert!(enrol.contains("<svg"), "a QR code");
+        let secret = secret_on(&enrol);
+        let code = self.totp(&secret);
+        let done = browser
+            .post(
+                &self.url("/app/enrol"),
+                &[("csrf", &enrol.csrf()), ("code", &code)],
+            )
+            .await;
+        let codes = recovery_codes_on(&done);
+        assert_eq!(codes.len(), zegel_app::RECOVERY_CODES, "{}", done.body);
+        (secret, codes)
+    }
+
+    /// The second-factor step with `code`.
+    pub async fn code_step(&self, browser: &mut Browser, code: &str) -> Page {
+        let page = browser.get(&self.url("/app/sign-in/code")).await;
+        browser
+            .post(
+                &self.url("/app/sign-in/code"),
+                &[("csrf", &page.csrf()), ("code", code)],
+            )
+            .await
+    }
+}
