@@ -19,3 +19,4 @@ mod portal_flow;
 mod sms;
 mod staff_app;
 mod verification_rules;
+mod web_browser;

@@ -33,6 +33,13 @@ pub async fn build_app(
             (outbox.clone(), Some(outbox))
         }
     };
+    // `sms_provider = "outbox"` keeps SMS on the dev outbox while mail goes out over SMTP.
+    let outbox = match outbox {
+        None if config.sms.provider.as_deref() == Some("outbox") => {
+            Some(Arc::new(DevOutbox::new(config.data_dir.join("outbox"))?))
+        }
+        outbox => outbox,
+    };
     let sms = zegel_sms::build_provider(&config.sms, outbox.clone())
         .map_err(|problems| anyhow::anyhow!(problems.join("; ")))?;
     let blobs = zegel_blob::BlobStore::open(&config.blobs)?;

@@ -57,6 +57,12 @@ pub fn build_provider(
             // A production server without a provider: SMS is simply not offered.
             None => Arc::new(Disabled),
         },
+        // The server opens the outbox folder for this setting; only a check of the settings
+        // alone comes here without one.
+        Some("outbox") => match outbox {
+            Some(outbox) => Arc::new(DevSmsOutbox::new(outbox)),
+            None => Arc::new(Disabled),
+        },
         Some("spryng") => Arc::new(SpryngV2::new(
             config
                 .base_url
@@ -102,7 +108,7 @@ pub fn build_provider(
         )),
         Some(other) => {
             return Err(vec![format!(
-                "sms_provider: '{other}' is not one of spryng, spryng-v1, bird, twilio, webhook"
+                "sms_provider: '{other}' is not one of spryng, spryng-v1, bird, twilio, webhook, outbox"
             )]);
         }
     };

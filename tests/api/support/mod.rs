@@ -3,6 +3,7 @@
 //! test runs when it wants jobs done.
 
 pub mod browser;
+pub mod chromium;
 mod python_server;
 pub mod s3;
 pub mod smtp;
