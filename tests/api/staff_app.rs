@@ -13,6 +13,7 @@ on_both_backends!(
     wrong_passwords_lock_the_account_for_a_while,
     sessions_end_when_idle_and_on_sign_out,
     compose_asks_for_checks_and_warnings_then_sends_with_undo,
+    a_sender_revokes_one_recipient_moves_the_end_and_replies_back,
 );
 
 async fn sign_in_with_password_and_authenticator(backend: Backend) {
@@ -300,4 +301,109 @@ async fn compose_asks_for_checks_and_warnings_then_sends_with_undo(backend: Back
     assert_eq!(piet.verification_method, "access_code");
     let list = browser.get(&app.url("/app/sent")).await;
     assert!(list.contains("Uitslag") && list.contains("Revoked"));
+}
+
+async fn a_sender_revokes_one_recipient_moves_the_end_and_replies_back(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut browser = Browser::new();
+    app.first_sign_in(&mut browser).await;
+    let sent = app
+        .send(serde_json::json!({
+            "subject": "Afspraak", "body": "Dinsdag om tien uur.",
+            "to": [{"email": "jan@example.nl"}, {"email": "piet@example.nl"}]
+        }))
+        .await;
+    app.run_jobs().await;
+    let id = sent["id"].as_str().unwrap();
+    let jan = sent["recipients"][0]["delivery_id"].as_str().unwrap();
+    let page_url = app.url(&format!("/app/sent/{id}"));
+    let page = browser.get(&page_url).await;
+    let csrf = page.csrf();
+
+    // Piet keeps access; Jan's ends now, also for a session he already had.
+    let jan_link = app.smtp.only_mail_to("jan@example.nl").portal_link();
+    let mut jan_browser = Browser::new().with_language("en");
+    app.verify_by_email(&mut jan_browser, &jan_link, "jan@example.nl")
+        .await;
+    browser
+        .post(
+            &app.url(&format!("/app/sent/{id}/revoke/{jan}")),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    let after = browser.get(&page_url).await;
+    assert!(after.contains("revoked"), "{}", after.body);
+    // His session is gone with his access: he gets the answer anyone without one gets.
+    let jan_page = jan_browser.get(&jan_link).await;
+    assert!(
+        jan_page.contains("This message is not available"),
+        "{}",
+        jan_page.body
+    );
+    assert!(!jan_page.contains("Dinsdag"));
+    let piet_link = app.smtp.only_mail_to("piet@example.nl").portal_link();
+    let mut piet_browser = Browser::new().with_language("en");
+    let piet_page = app
+        .verify_by_email(&mut piet_browser, &piet_link, "piet@example.nl")
+        .await;
+    assert!(piet_page.contains("Dinsdag om tien uur."));
+
+    // The end moves to a chosen day; past the maximum is refused.
+    let in_three_days = app.clock_date(3);
+    let moved = browser
+        .post(
+            &app.url(&format!("/app/sent/{id}/end")),
+            &[("csrf", &csrf), ("date", &in_three_days)],
+        )
+        .await;
+    assert!(moved.contains("now available until"), "{}", moved.body);
+    let too_late = app.clock_date(45);
+    let refused = browser
+        .post(
+            &app.url(&format!("/app/sent/{id}/end")),
+            &[("csrf", &csrf), ("date", &too_late)],
+        )
+        .await;
+    assert!(refused.contains("within the organisation"));
+    // Reply back: a new message in the same thread, to the chosen recipient only.
+    let sent = app
+        .send(serde_json::json!({"subject": "Vraag", "body": "Kunt u bellen?", "to": [{"email": "piet@example.nl"}]}))
+        .await;
+    let second = sent["id"].as_str().unwrap();
+    let piet = sent["recipients"][0]["delivery_id"].as_str().unwrap();
+    let answer = browser
+        .post(
+            &app.url(&format!("/app/sent/{second}/reply")),
+            &[
+                ("csrf", &csrf),
+                ("delivery_id", piet),
+                ("body", "Ik bel u morgen."),
+            ],
+        )
+        .await;
+    let location = answer.location.expect("to the new message");
+    let follow_up = browser.get(&app.url(&location)).await;
+    assert!(follow_up.contains("Re: Vraag"), "{}", follow_up.body);
+    assert!(follow_up.contains("This thread"));
+    assert!(
+        follow_up.contains(&format!("/app/sent/{second}")),
+        "links the first message"
+    );
+    app.run_jobs().await;
+    let subjects: Vec<String> = app
+        .smtp
+        .received_by("piet@example.nl")
+        .iter()
+        .map(|m| m.subject.clone())
+        .collect();
+    // Notification, code, "Vraag", and now the reply back.
+    assert_eq!(subjects.len(), 4, "{subjects:?}");
+
+    // The moved end holds: the message expires then.
+    app.clock.advance(3 * 86_400 + 1);
+    assert_eq!(
+        app.worker.expire_messages().await.unwrap(),
+        vec![id.to_owned()]
+    );
+    assert_eq!(app.message(id).await["state"], "expired");
 }

@@ -138,7 +138,9 @@ impl App {
             sender,
             organisation: org,
         } = self.parties(&view.delivery.message_id).await?;
-        if MessageState::parse(&message.state) != Some(MessageState::Sent) {
+        if MessageState::parse(&message.state) != Some(MessageState::Sent)
+            || view.delivery.revoked_at.is_some()
+        {
             return Ok(());
         }
         let link = format!(

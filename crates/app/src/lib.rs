@@ -17,6 +17,7 @@ mod proof;
 mod protection;
 mod recipients;
 mod send;
+mod sender_actions;
 mod sent;
 mod sms;
 mod staff;
@@ -50,6 +51,7 @@ pub use proof::{Proof, RecipientProof};
 pub use protection::DetectionReport;
 pub use recipients::RecipientSummary;
 pub use send::{RecipientInput, SendRequest, SentMessage, SentRecipient, VerificationInput};
+pub use sender_actions::ThreadEntry;
 pub use sent::{DeliveryStatus, MessageDetail, MessageSummary, ThreadReply};
 pub use staff::{
     EnrolOutcome, Enrolment, MIN_PASSWORD_CHARS, RECOVERY_CODES, SessionStage, SignInOutcome,

@@ -27,6 +27,8 @@ pub struct DeliveryStatus {
     pub sms_status: Option<String>,
     /// When the recipient last said the number is not theirs.
     pub wrong_number_reported_at: Option<i64>,
+    /// When the sender ended this recipient's access (the others keep theirs).
+    pub revoked_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -245,6 +247,7 @@ fn delivery_status(view: &DeliveryView) -> DeliveryStatus {
             .map(|p| p.masked()),
         sms_status: view.sms_status.clone(),
         wrong_number_reported_at: d.wrong_number_reported_at,
+        revoked_at: d.revoked_at,
     }
 }
 

@@ -79,6 +79,8 @@ pub struct Delivery {
     pub locked_at: Option<UnixTime>,
     pub wrong_number_reported_at: Option<UnixTime>,
     pub downloaded_at: Option<UnixTime>,
+    /// The sender ended access for this recipient alone.
+    pub revoked_at: Option<UnixTime>,
 }
 
 /// A delivery joined with what the portal and the notifier need to know about its recipient.

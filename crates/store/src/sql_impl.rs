@@ -6,7 +6,7 @@
 macro_rules! delivery_view {
     () => {
         "SELECT d.id, d.message_id, d.recipient_id, d.kind, d.position, d.notified_at, \
-         d.opened_at, d.replied_at, d.failures, d.wait_until, d.locked_at, d.wrong_number_reported_at, d.downloaded_at, \
+         d.opened_at, d.replied_at, d.failures, d.wait_until, d.locked_at, d.wrong_number_reported_at, d.downloaded_at, d.revoked_at, \
          r.email, r.language, r.verification_method, r.access_code_hash, r.phone, \
          (SELECT s.status FROM sms_log s WHERE s.delivery_id = d.id ORDER BY s.created_at DESC, s.id DESC LIMIT 1) AS sms_status \
          FROM deliveries d JOIN recipients r ON r.id = d.recipient_id"

@@ -176,6 +176,55 @@ macro_rules! impl_staff_store {
                 Ok(())
             }
 
+            async fn revoke_delivery(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                let done = sqlx::query("UPDATE deliveries SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                    .bind(delivery_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                    == 1;
+                sqlx::query("DELETE FROM portal_sessions WHERE delivery_id = $1")
+                    .bind(delivery_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(done)
+            }
+
+            async fn set_message_expiry(&self, message_id: &str, expires_at: UnixTime) -> StoreResult<bool> {
+                let done = sqlx::query("UPDATE messages SET expires_at = $2 WHERE id = $1 AND state = 'sent'")
+                    .bind(message_id)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn set_message_thread(&self, message_id: &str, thread_id: &str) -> StoreResult<()> {
+                sqlx::query("UPDATE messages SET thread_id = $2 WHERE id = $1")
+                    .bind(message_id)
+                    .bind(thread_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn message_thread(&self, message_id: &str) -> StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT COALESCE(thread_id, id) FROM messages WHERE id = $1")
+                    .bind(message_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn messages_in_thread(&self, thread_id: &str) -> StoreResult<Vec<crate::Message>> {
+                Ok(sqlx::query_as("SELECT * FROM messages WHERE id = $1 OR thread_id = $1 ORDER BY created_at, id")
+                    .bind(thread_id)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
             async fn recipients_of_organisation(&self, org_id: &str, limit: i64) -> StoreResult<Vec<Recipient>> {
                 Ok(sqlx::query_as("SELECT * FROM recipients WHERE org_id = $1 ORDER BY email LIMIT $2")
                     .bind(org_id)

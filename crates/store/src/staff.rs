@@ -84,6 +84,17 @@ pub trait StaffStore: Send + Sync {
         now: UnixTime,
     ) -> StoreResult<()>;
 
+    /// Ends one recipient's access (and their portal sessions); false when already ended.
+    async fn revoke_delivery(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool>;
+    /// Moves the end of a message still available; false when it is not.
+    async fn set_message_expiry(&self, message_id: &str, expires_at: UnixTime)
+    -> StoreResult<bool>;
+    async fn set_message_thread(&self, message_id: &str, thread_id: &str) -> StoreResult<()>;
+    /// The thread a message belongs to: its first message's id.
+    async fn message_thread(&self, message_id: &str) -> StoreResult<Option<String>>;
+    /// The messages of a thread, oldest first.
+    async fn messages_in_thread(&self, thread_id: &str) -> StoreResult<Vec<crate::Message>>;
+
     /// The organisation's known recipients by address, for the compose form's suggestions.
     async fn recipients_of_organisation(
         &self,

@@ -86,3 +86,19 @@ impl TestApp {
             .await
     }
 }
+
+impl TestApp {
+    /// The date `days` from the test clock's now, as a date field takes it.
+    pub fn clock_date(&self, days: i64) -> String {
+        let moment = self.clock.now() + days * 86_400;
+        let date = time::OffsetDateTime::from_unix_timestamp(moment)
+            .unwrap()
+            .date();
+        format!(
+            "{:04}-{:02}-{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day()
+        )
+    }
+}

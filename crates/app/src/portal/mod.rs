@@ -67,6 +67,9 @@ pub(crate) struct LinkContext {
 
 impl LinkContext {
     fn state(&self) -> MessageState {
+        if self.delivery.delivery.revoked_at.is_some() {
+            return MessageState::Revoked;
+        }
         MessageState::parse(&self.message.state).unwrap_or(MessageState::Expired)
     }
 

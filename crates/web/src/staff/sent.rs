@@ -22,6 +22,12 @@ pub fn routes() -> Router<App> {
         .route("/app/sent/{id}/revoke", post(revoke))
         .route("/app/sent/{id}/undo", post(undo))
         .route("/app/sent/{id}/unlock/{delivery_id}", post(unlock))
+        .route(
+            "/app/sent/{id}/revoke/{delivery_id}",
+            post(revoke_recipient),
+        )
+        .route("/app/sent/{id}/end", post(end_access))
+        .route("/app/sent/{id}/reply", post(reply_back))
         .route("/app/sent/{id}/files/{attachment_id}", get(download))
 }
 
@@ -49,6 +55,14 @@ pub struct RecipientRow {
     pub downloaded: String,
     pub replied: String,
     pub locked: bool,
+    pub revoked: bool,
+}
+
+pub struct ThreadLink {
+    pub href: String,
+    pub subject: String,
+    pub sent: String,
+    pub current: bool,
 }
 
 pub struct FileRow {
@@ -79,6 +93,27 @@ struct MessagePage {
     recipients: Vec<RecipientRow>,
     files: Vec<FileRow>,
     replies: Vec<ReplyRow>,
+    thread: Vec<ThreadLink>,
+    /// The last day access can end on, for the date field.
+    latest_end: String,
+}
+
+#[derive(Deserialize)]
+struct EndForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    date: String,
+}
+
+#[derive(Deserialize)]
+struct ReplyBackForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    delivery_id: String,
+    #[serde(default)]
+    body: String,
 }
 
 #[derive(Deserialize)]
@@ -155,6 +190,7 @@ fn recipient_row(t: &Texts, r: &DeliveryStatus) -> RecipientRow {
         downloaded: moment(t, r.downloaded_at),
         replied: moment(t, r.replied_at),
         locked: r.locked,
+        revoked: r.revoked_at.is_some(),
     }
 }
 
@@ -167,6 +203,15 @@ async fn render_message(mut request: StaffRequest, id: &str, notice: Option<Noti
         Err(error) => return request.failure(error),
     };
     let can_undo = request.app.can_undo(&visit.user, id).await.unwrap_or(false);
+    let thread = match request.app.thread_of(&visit.user, id).await {
+        Ok(entries) if entries.len() > 1 => entries,
+        Ok(_) => Vec::new(),
+        Err(error) => return request.failure(error),
+    };
+    let latest_end = match request.app.expiry_policy(&visit.user).await {
+        Ok((_, max_days)) => iso_date(detail.summary.created_at + i64::from(max_days) * 86_400),
+        Err(error) => return request.failure(error),
+    };
     let t = request.texts();
     let (state, state_class) = state_text(&t, &detail.summary);
     let files = detail
@@ -228,6 +273,19 @@ async fn render_message(mut request: StaffRequest, id: &str, notice: Option<Noti
             .collect(),
         files,
         replies,
+        thread: thread
+            .iter()
+            .map(|entry| ThreadLink {
+                href: format!("/app/sent/{}", entry.id),
+                subject: entry
+                    .subject
+                    .clone()
+                    .unwrap_or_else(|| t.get("app-content-gone")),
+                sent: format_time(t.language(), entry.created_at),
+                current: entry.id == id,
+            })
+            .collect(),
+        latest_end,
     };
     request.page(StatusCode::OK, &page)
 }
@@ -331,6 +389,100 @@ async fn download(
         .await
     {
         Ok(file) => attachment_response(file, &headers),
+        Err(error) => request.failure(error),
+    }
+}
+
+/// `2026-12-07` for a moment (UTC), as a date field takes it.
+fn iso_date(unix: i64) -> String {
+    let date = time::OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+/// The start of a day given as `2026-12-07` (UTC).
+fn start_of_day(text: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text.trim(), &format).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp())
+}
+
+async fn revoke_recipient(
+    request: StaffRequest,
+    Path((id, delivery_id)): Path<(String, String)>,
+    Form(form): Form<CsrfForm>,
+) -> Response {
+    let visit = match checked(&request, &form) {
+        Ok(visit) => visit,
+        Err(refused) => return refused.into_response(),
+    };
+    if let Err(error) = request
+        .app
+        .revoke_recipient(&visit.user, &id, &delivery_id)
+        .await
+    {
+        return request.failure(error);
+    }
+    Redirect::to(&format!("/app/sent/{id}")).into_response()
+}
+
+async fn end_access(
+    request: StaffRequest,
+    Path(id): Path<String>,
+    Form(form): Form<EndForm>,
+) -> Response {
+    let csrf = CsrfForm {
+        csrf: form.csrf.clone(),
+    };
+    let visit = match checked(&request, &csrf) {
+        Ok(visit) => visit,
+        Err(refused) => return refused.into_response(),
+    };
+    let t = request.texts();
+    let result = match start_of_day(&form.date) {
+        Some(at) => request.app.set_end_of_access(&visit.user, &id, at).await,
+        None => Err(zegel_app::AppError::Invalid(vec![])),
+    };
+    let notice = match result {
+        Ok(at) => {
+            Notice::success(t.with("app-expiry-changed", "date", &format_time(t.language(), at)))
+        }
+        Err(zegel_app::AppError::Invalid(_)) | Err(zegel_app::AppError::Conflict(_)) => {
+            Notice::error(t.get("app-end-date-invalid"))
+        }
+        Err(error) => return request.failure(error),
+    };
+    render_message(request, &id, notice).await
+}
+
+async fn reply_back(
+    request: StaffRequest,
+    Path(id): Path<String>,
+    Form(form): Form<ReplyBackForm>,
+) -> Response {
+    let csrf = CsrfForm {
+        csrf: form.csrf.clone(),
+    };
+    let visit = match checked(&request, &csrf) {
+        Ok(visit) => visit,
+        Err(refused) => return refused.into_response(),
+    };
+    if form.body.trim().is_empty() {
+        let notice = Notice::error(request.texts().get("app-reply-back-empty"));
+        return render_message(request, &id, notice).await;
+    }
+    match request
+        .app
+        .reply_back(&visit.user, &id, &form.delivery_id, &form.body)
+        .await
+    {
+        Ok(sent) => Redirect::to(&format!("/app/sent/{}", sent.id)).into_response(),
         Err(error) => request.failure(error),
     }
 }
