@@ -123,6 +123,7 @@ impl App {
             language: language.code().to_owned(),
             created_at: self.now(),
             role: "staff".to_owned(),
+            deactivated_at: None,
         };
         self.store.create_user(&user).await?;
         Ok(user)
@@ -188,6 +189,7 @@ impl App {
         self.store
             .user_by_api_token(token.hash().as_bytes())
             .await?
+            .filter(|user| user.deactivated_at.is_none())
             .ok_or(AppError::Unauthorized)
     }
 }

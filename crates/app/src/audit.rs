@@ -60,15 +60,31 @@ impl App {
     pub async fn verify_audit(&self) -> AppResult<Vec<ChainReport>> {
         let mut reports = Vec::new();
         for head in self.store.audit_heads().await? {
-            let records = self.store.audit_events(&head.org_id).await?;
-            let problem = self.chain_problem(&records, head.seq, &head.mac, head.pruned_through);
-            reports.push(ChainReport {
-                org_id: head.org_id,
-                records: records.len(),
-                problem,
-            });
+            reports.push(self.chain_report(&head).await?);
         }
         Ok(reports)
+    }
+
+    /// Checks one organisation's chain.
+    pub(crate) async fn verify_organisation_audit(
+        &self,
+        org_id: &str,
+    ) -> AppResult<Option<ChainReport>> {
+        let heads = self.store.audit_heads().await?;
+        match heads.into_iter().find(|h| h.org_id == org_id) {
+            Some(head) => Ok(Some(self.chain_report(&head).await?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn chain_report(&self, head: &zegel_store::AuditHead) -> AppResult<ChainReport> {
+        let records = self.store.audit_events(&head.org_id).await?;
+        let problem = self.chain_problem(&records, head.seq, &head.mac, head.pruned_through);
+        Ok(ChainReport {
+            org_id: head.org_id.clone(),
+            records: records.len(),
+            problem,
+        })
     }
 
     fn chain_problem(

@@ -148,14 +148,24 @@ impl App {
             self.public_url,
             self.keyring.link_token(delivery_id).expose()
         );
+        let shown = self.shown_sender(&message, &sender).await?;
+        let brand = self.brand(&org.id).await?;
+        let logo_url = brand.has_logo.then(|| {
+            format!(
+                "{}/brand/{}/logo?v={}",
+                self.public_url, org.id, brand.version
+            )
+        });
         let mail = NotificationMail {
             language: Language::from_tag(&view.language).unwrap_or_default(),
             to: &view.email,
-            sender_name: &sender.display_name,
+            sender_name: &shown,
             organisation: &org.name,
             link: &link,
             expires_at: message.expires_at,
             message_id: format!("<notify.{delivery_id}@zegel>"),
+            brand_colour: brand.colour.as_deref(),
+            logo_url: logo_url.as_deref(),
         }
         .render();
         self.mailer.send(&mail).await?;
@@ -269,9 +279,15 @@ impl App {
             reply.body_ct.as_deref(),
             &reply_label(&reply.id),
         )?;
+        // A reply to a shared mailbox's message goes to the mailbox, for all its members.
+        let to = match self.store.message_mailbox(&message.id).await? {
+            Some(id) => self.store.mailbox(&id).await?.map(|m| m.email),
+            None => None,
+        }
+        .unwrap_or_else(|| sender.email.clone());
         let mail = ReplyMail {
             language: Language::from_tag(&sender.language).unwrap_or_default(),
-            to: &sender.email,
+            to: &to,
             recipient: &recipient.email,
             subject_and_reply: subject.as_deref().zip(body.as_deref()),
             message_id: format!("<reply.{reply_id}@zegel>"),

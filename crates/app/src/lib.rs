@@ -8,10 +8,12 @@ mod attachments;
 mod audit;
 mod clock;
 mod compose;
+mod console;
 mod data_subjects;
 mod error;
 mod gateway;
 mod jobs;
+mod mailboxes;
 pub(crate) mod portal;
 mod proof;
 mod protection;
@@ -39,6 +41,9 @@ pub use attachments::{
 pub use audit::ChainReport;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use compose::{ComposeReview, UNDO_SECONDS, UndoneMessage};
+pub use console::{
+    AuditView, Brand, CheckRules, ImportReport, Logo, MailboxView, PolicyUpdate, PolicyView,
+};
 pub use data_subjects::{
     ErasureReport, EventData, MessageData, RecipientData, Rectification, SmsData, SubjectExport,
     SubjectQuery,

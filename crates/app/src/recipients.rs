@@ -17,6 +17,21 @@ pub struct RecipientSummary {
     pub has_access_code: bool,
 }
 
+impl From<zegel_store::Recipient> for RecipientSummary {
+    fn from(recipient: zegel_store::Recipient) -> Self {
+        Self {
+            phone: recipient
+                .phone
+                .as_deref()
+                .and_then(PhoneNumber::from_stored)
+                .map(|p| p.masked()),
+            has_access_code: recipient.access_code_hash.is_some(),
+            email: recipient.email,
+            verification_method: recipient.verification_method,
+        }
+    }
+}
+
 impl App {
     /// Sets the identity check of an address for the whole organisation.
     pub async fn change_verification(
@@ -31,16 +46,7 @@ impl App {
             .await?;
         // Gateway mail waiting for this recipient's check may go now.
         self.retry_held_gateway_mail(&org.id).await?;
-        Ok(RecipientSummary {
-            email: recipient.email,
-            verification_method: recipient.verification_method,
-            phone: recipient
-                .phone
-                .as_deref()
-                .and_then(PhoneNumber::from_stored)
-                .map(|p| p.masked()),
-            has_access_code: recipient.access_code_hash.is_some(),
-        })
+        Ok(RecipientSummary::from(recipient))
     }
 
     /// Checks a new identity check for an address without setting it.
@@ -58,7 +64,8 @@ impl App {
             .await?
             .ok_or_else(|| AppError::Internal("user without organisation".into()))?;
         let known = self.store.recipient(&org.id, email.as_str()).await?;
-        let check = plan_check(Some(check), known.as_ref(), self.sms_regions())
+        let rules = self.check_rules(&org.id).await?;
+        let check = plan_check(Some(check), known.as_ref(), &rules)
             .map_err(|problem| AppError::Invalid(vec![problem]))?;
         let plan = PlannedRecipient {
             email,

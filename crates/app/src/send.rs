@@ -11,6 +11,7 @@ use zegel_domain::{
 };
 use zegel_store::{Message, NewDelivery, NewMessage, Organisation, Recipient, User};
 
+use crate::console::CheckRules;
 use crate::jobs::JobPayload;
 use crate::{App, AppError, AppResult, new_id};
 
@@ -42,6 +43,10 @@ pub struct SendRequest {
     /// Seconds to wait before notifying anyone (at most 60): the sender's undo window.
     #[serde(default)]
     pub hold_seconds: Option<u32>,
+    /// Send as this shared mailbox (the sender must be a member): recipients see the
+    /// mailbox, and every member sees the message and its replies.
+    #[serde(default)]
+    pub mailbox_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -152,6 +157,11 @@ impl App {
             .map_err(|e| problems.push(format!("expires_in_days: {e}")))
             .unwrap_or_default();
         let planned = self.plan_recipients(&org, &request, &mut problems).await?;
+        if let Some(mailbox) = &request.mailbox_id
+            && !self.is_member(sender, mailbox).await?
+        {
+            problems.push("mailbox_id: you are not a member of this shared mailbox".to_owned());
+        }
         let draft = match &request.draft_id {
             Some(id) => Some(self.draft_to_send(sender, id, &mut problems).await?),
             None => None,
@@ -238,7 +248,7 @@ impl App {
             ended_at: None,
             secure: i64::from(protection.secure),
         };
-        let detail = serde_json::json!({"recipients": sent.len(), "secure": protection.secure, "expires_at": expires_at});
+        let detail = serde_json::json!({"recipients": sent.len(), "secure": protection.secure, "expires_at": expires_at, "mailbox_id": request.mailbox_id});
         let event = self.audit_event(&org.id, &sender.id, "message.sent", &id, detail);
         self.store
             .create_message(
@@ -246,6 +256,7 @@ impl App {
                     message,
                     deliveries,
                     from_draft,
+                    mailbox_id: request.mailbox_id.clone(),
                 },
                 &jobs,
                 &event,
@@ -307,6 +318,7 @@ impl App {
         if total > MAX_RECIPIENTS {
             problems.push(format!("at most {MAX_RECIPIENTS} recipients per message"));
         }
+        let rules = self.check_rules(&org.id).await?;
         let mut seen = HashSet::new();
         let mut planned = Vec::new();
         for (kind, list) in groups {
@@ -324,11 +336,7 @@ impl App {
                     continue;
                 }
                 let known = self.store.recipient(&org.id, email.as_str()).await?;
-                match plan_check(
-                    input.verification.as_ref(),
-                    known.as_ref(),
-                    self.sms_regions(),
-                ) {
+                match plan_check(input.verification.as_ref(), known.as_ref(), &rules) {
                     Ok(check) => planned.push(PlannedRecipient {
                         email,
                         kind,
@@ -420,14 +428,35 @@ impl App {
     }
 }
 
-/// Decides the identity check for one recipient from the request and what the organisation
-/// remembers for the address.
-/// `sms_regions` is `None` when this server offers no SMS.
+/// Decides the identity check for one recipient from the request, what the organisation
+/// remembers for the address, and the organisation's rules.
 pub(crate) fn plan_check(
     requested: Option<&VerificationInput>,
     known: Option<&Recipient>,
-    sms_regions: Option<&[String]>,
+    rules: &CheckRules,
 ) -> Result<PlannedCheck, String> {
+    let check = decide_check(requested, known, rules)?;
+    if !rules.allowed.contains(&check.method) {
+        return Err(format!(
+            "the organisation does not allow the identity check '{}'; choose one of {}",
+            check.method.as_str(),
+            rules
+                .allowed
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    Ok(check)
+}
+
+fn decide_check(
+    requested: Option<&VerificationInput>,
+    known: Option<&Recipient>,
+    rules: &CheckRules,
+) -> Result<PlannedCheck, String> {
+    let sms_regions = rules.sms_regions.as_deref();
     let keep = |method| PlannedCheck {
         method,
         access_code: None,
@@ -446,8 +475,7 @@ pub(crate) fn plan_check(
         Some(VerificationInput::AccessCode {
             access_code: Some(code),
         }) => {
-            let code =
-                AccessCode::parse(code, AccessCode::DEFAULT_MINIMUM).map_err(|e| e.to_string())?;
+            let code = AccessCode::parse(code, rules.min_access_code).map_err(|e| e.to_string())?;
             Ok(PlannedCheck {
                 access_code: Some(code),
                 ..keep(VerificationMethod::AccessCode)

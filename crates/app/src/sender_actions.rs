@@ -134,6 +134,7 @@ impl App {
                     confirm_unsecured: false,
                     draft_id: None,
                     hold_seconds: None,
+                    mailbox_id: self.store.message_mailbox(message_id).await?,
                 },
             )
             .await?;

@@ -62,12 +62,20 @@ pub struct MessageDetail {
 
 impl App {
     pub async fn list_sent(&self, sender: &User, limit: i64) -> AppResult<Vec<MessageSummary>> {
+        let limit = limit.clamp(1, 500);
+        let mut messages = self.store.messages_by_sender(&sender.id, limit).await?;
+        // And what the user's shared mailboxes sent, by any member.
+        for mailbox in self.store.mailboxes_of_user(&sender.id).await? {
+            for message in self.store.messages_by_mailbox(&mailbox.id, limit).await? {
+                if !messages.iter().any(|m| m.id == message.id) {
+                    messages.push(message);
+                }
+            }
+        }
+        messages.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(b.id.cmp(&a.id)));
+        messages.truncate(limit as usize);
         let mut summaries = Vec::new();
-        for message in self
-            .store
-            .messages_by_sender(&sender.id, limit.clamp(1, 500))
-            .await?
-        {
+        for message in messages {
             let key = self.data_key(&message)?;
             summaries.push(self.summary(&message, key.as_ref()).await?);
         }
@@ -178,13 +186,17 @@ impl App {
         Ok(())
     }
 
-    /// A message of this sender; anyone else's is "not found", never "forbidden".
+    /// A message of this sender, or of a shared mailbox they are a member of; anyone else's
+    /// is "not found", never "forbidden".
     pub(crate) async fn owned_message(&self, sender: &User, id: &str) -> AppResult<Message> {
-        self.store
-            .message(id)
-            .await?
-            .filter(|m| m.sender_id == sender.id)
-            .ok_or(AppError::NotFound)
+        let message = self.store.message(id).await?.ok_or(AppError::NotFound)?;
+        if message.sender_id == sender.id {
+            return Ok(message);
+        }
+        match self.store.message_mailbox(&message.id).await? {
+            Some(mailbox) if self.is_member(sender, &mailbox).await? => Ok(message),
+            _ => Err(AppError::NotFound),
+        }
     }
 
     /// The message's data key, or `None` when it has been shredded.

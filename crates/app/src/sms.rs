@@ -67,7 +67,12 @@ impl App {
         .to_job(challenge.created_at);
         let outcome = self
             .store
-            .reserve_sms(challenge, &sms, &job, &self.sms_policy.caps)
+            .reserve_sms(
+                challenge,
+                &sms,
+                &job,
+                &self.sms_caps(&context.organisation.id).await?,
+            )
             .await?;
         if outcome != SmsReservation::Reserved {
             tracing::warn!(delivery_id = %sms.delivery_id, ?outcome, "SMS refused: cap reached");

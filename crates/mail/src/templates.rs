@@ -16,6 +16,9 @@ pub struct NotificationMail<'a> {
     pub link: &'a str,
     pub expires_at: i64,
     pub message_id: String,
+    /// The organisation's colour (`#rrggbb`, dark enough for white text) and logo address.
+    pub brand_colour: Option<&'a str>,
+    pub logo_url: Option<&'a str>,
 }
 
 #[derive(Template)]
@@ -29,6 +32,9 @@ struct NotificationHtml<'a> {
     link_help: String,
     link: &'a str,
     footer: String,
+    colour: &'a str,
+    logo_url: Option<&'a str>,
+    organisation: &'a str,
 }
 
 #[derive(Template)]
@@ -65,6 +71,9 @@ impl NotificationMail<'_> {
             link_help: text(language, "mail-notification-link-help"),
             link: self.link,
             footer: footer.clone(),
+            colour: self.brand_colour.unwrap_or("#0b5cad"),
+            logo_url: self.logo_url,
+            organisation: self.organisation,
         };
         let plain = NotificationText {
             heading,
@@ -229,6 +238,8 @@ mod tests {
             link: "https://zegel.example/m/abc",
             expires_at: 1_797_156_000,
             message_id: "<n-1@zegel>".into(),
+            brand_colour: None,
+            logo_url: None,
         }
         .render()
     }

@@ -6,11 +6,13 @@
 //! Background jobs live here too: they are enqueued in the same transaction as the change
 //! that causes them, and claimed with a lease so a crashed worker's job is picked up again.
 
+mod admin;
 mod attachments;
 mod error;
 mod gateway;
 mod postgres;
 mod records;
+mod sql_admin;
 mod sql_attachments;
 mod sql_gateway;
 mod sql_impl;
@@ -22,6 +24,7 @@ use async_trait::async_trait;
 use std::sync::Arc;
 use zegel_domain::UnixTime;
 
+pub use admin::{AdminStore, OrganisationSettings, SharedMailbox};
 pub use attachments::{Attachment, AttachmentStore, Draft, SpaceLimits, SpaceReservation};
 pub use error::{StoreError, StoreResult};
 pub use gateway::{GatewayMessage, GatewayStore};
@@ -44,7 +47,7 @@ pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
 }
 
 #[async_trait]
-pub trait Store: AttachmentStore + GatewayStore + StaffStore + Send + Sync {
+pub trait Store: AdminStore + AttachmentStore + GatewayStore + StaffStore + Send + Sync {
     async fn migrate(&self) -> StoreResult<()>;
     /// A short name of the backend, for logs and `/readyz`.
     fn backend(&self) -> &'static str;

@@ -2,9 +2,11 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
 use zegel_domain::UnixTime;
 
+use crate::admin::{OrganisationSettings, SharedMailbox};
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
 use crate::gateway::GatewayMessage;
 use crate::records::*;
+use crate::sql_admin::impl_admin_store;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::sql_gateway::impl_gateway_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
@@ -57,3 +59,5 @@ impl_attachment_store!(
 impl_gateway_store!(store = PostgresStore, begin = "BEGIN");
 
 impl_staff_store!(store = PostgresStore, begin = "BEGIN");
+
+impl_admin_store!(store = PostgresStore, begin = "BEGIN");

@@ -29,6 +29,8 @@ pub struct User {
     pub created_at: UnixTime,
     /// `staff` or `admin` (may also use the admin console).
     pub role: String,
+    /// A deactivated user can no longer sign in or use an API token.
+    pub deactivated_at: Option<UnixTime>,
 }
 
 /// An external address as the organisation knows it, with its remembered verification method.
@@ -111,6 +113,8 @@ pub struct NewMessage {
     pub deliveries: Vec<NewDelivery>,
     /// The message takes over the draft with its id (and its ready attachments).
     pub from_draft: bool,
+    /// Sent as this shared mailbox.
+    pub mailbox_id: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -184,7 +184,7 @@ macro_rules! impl_store {
             async fn create_message(&self, new: &NewMessage, jobs: &[NewJob], audit: &NewAuditEvent, mac: AuditMac<'_>) -> StoreResult<()> {
                 let m = &new.message;
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO messages (id, org_id, sender_id, subject_ct, body_ct, wrapped_dek, kek_version, state, created_at, expires_at, secure) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                sqlx::query("INSERT INTO messages (id, org_id, sender_id, subject_ct, body_ct, wrapped_dek, kek_version, state, created_at, expires_at, secure, mailbox_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
                     .bind(&m.id)
                     .bind(&m.org_id)
                     .bind(&m.sender_id)
@@ -196,6 +196,7 @@ macro_rules! impl_store {
                     .bind(m.created_at)
                     .bind(m.expires_at)
                     .bind(m.secure)
+                    .bind(&new.mailbox_id)
                     .execute(&mut *tx)
                     .await?;
                 for (position, d) in new.deliveries.iter().enumerate() {

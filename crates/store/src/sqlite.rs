@@ -4,9 +4,11 @@ use std::str::FromStr;
 use std::time::Duration;
 use zegel_domain::UnixTime;
 
+use crate::admin::{OrganisationSettings, SharedMailbox};
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
 use crate::gateway::GatewayMessage;
 use crate::records::*;
+use crate::sql_admin::impl_admin_store;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::sql_gateway::impl_gateway_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
@@ -71,3 +73,5 @@ impl_attachment_store!(
 impl_gateway_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");
 
 impl_staff_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");
+
+impl_admin_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");

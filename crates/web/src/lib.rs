@@ -3,7 +3,9 @@
 //! outbox page. Handlers translate HTTP to service calls and back; all behaviour lives in
 //! the app crate.
 
+mod admin;
 mod api;
+mod brand;
 mod cookies;
 mod dev_outbox;
 mod download;
@@ -13,7 +15,7 @@ mod language;
 mod metrics;
 mod portal;
 mod security;
-mod staff;
+pub(crate) mod staff;
 mod trace;
 
 use axum::Router;
@@ -39,6 +41,8 @@ pub fn router(app: App, options: WebOptions) -> Router {
         .merge(portal::routes())
         .merge(held::routes())
         .merge(staff::routes())
+        .merge(admin::routes())
+        .merge(brand::routes())
         .merge(metrics::routes());
     if let Some(outbox) = options.dev_outbox.clone() {
         router = router.merge(dev_outbox::routes(outbox));

@@ -264,6 +264,7 @@ impl App {
             confirm_unsecured: false,
             draft_id: Some(row.id.clone()),
             hold_seconds: None,
+            mailbox_id: None,
         };
         self.send_message(sender, request).await?;
         Ok(())

@@ -49,6 +49,8 @@ impl From<zegel_store::StoreError> for PortalError {
 #[derive(Debug, Clone)]
 pub struct Landing {
     pub organisation: String,
+    pub org_id: String,
+    pub brand: crate::Brand,
     pub sender_name: String,
     pub method: VerificationMethod,
     /// Where a code goes: the masked address, or for SMS the masked number.
@@ -133,7 +135,9 @@ impl App {
             });
         Ok(Landing {
             organisation: context.organisation.name.clone(),
-            sender_name: context.sender.display_name.clone(),
+            org_id: context.organisation.id.clone(),
+            brand: self.brand(&context.organisation.id).await?,
+            sender_name: self.shown_sender(&context.message, &context.sender).await?,
             method: VerificationMethod::parse(&context.delivery.verification_method)
                 .unwrap_or(VerificationMethod::EmailCode),
             destination: match self.sms_destination(&context) {

@@ -15,6 +15,8 @@ pub const MAX_REPLY_CHARS: usize = 50_000;
 #[derive(Debug, Clone)]
 pub struct ReadView {
     pub organisation: String,
+    pub org_id: String,
+    pub brand: crate::Brand,
     pub sender_name: String,
     pub subject: String,
     pub body: String,
@@ -90,7 +92,9 @@ impl App {
         }
         Ok(ReadView {
             organisation: context.organisation.name.clone(),
-            sender_name: context.sender.display_name.clone(),
+            org_id: context.organisation.id.clone(),
+            brand: self.brand(&context.organisation.id).await?,
+            sender_name: self.shown_sender(&context.message, &context.sender).await?,
             subject: subject.unwrap_or_default(),
             body: body.unwrap_or_default(),
             expires_at: context.message.expires_at,

@@ -52,7 +52,11 @@ impl App {
     /// The first step: address and password.
     pub async fn sign_in(&self, email: &str, password: &str) -> AppResult<SignInOutcome> {
         let user = match EmailAddress::parse(email) {
-            Ok(email) => self.store.user_by_email(email.as_str()).await?,
+            Ok(email) => self
+                .store
+                .user_by_email(email.as_str())
+                .await?
+                .filter(|user| user.deactivated_at.is_none()),
             Err(_) => None,
         };
         let credentials = match &user {

@@ -116,7 +116,8 @@ impl App {
         let user = self.store.user(&session.user_id).await?;
         let expired =
             now - session.last_seen_at > idle_limit || now - session.created_at > ABSOLUTE_SECONDS;
-        let Some(user) = user.filter(|_| !expired) else {
+        let active = user.filter(|u| u.deactivated_at.is_none());
+        let Some(user) = active.filter(|_| !expired) else {
             self.store.delete_staff_session(hash.as_bytes()).await?;
             return Ok(None);
         };

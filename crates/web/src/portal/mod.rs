@@ -153,7 +153,8 @@ impl Visit {
                 language,
                 t.get("portal-title"),
                 t.with("portal-footer", "organisation", &landing.organisation),
-            ),
+            )
+            .with_brand(&landing.org_id, &landing.brand, &landing.organisation),
             intro: zegel_i18n::text_with(
                 language,
                 "portal-from",
@@ -204,7 +205,8 @@ impl Visit {
                 language,
                 view.subject.clone(),
                 t.with("portal-footer", "organisation", &view.organisation),
-            ),
+            )
+            .with_brand(&view.org_id, &view.brand, &view.organisation),
             link: self.link,
             csrf,
             subject: view.subject,

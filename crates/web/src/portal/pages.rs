@@ -36,6 +36,10 @@ pub struct Frame {
     pub lang: &'static str,
     pub title: String,
     pub footer: String,
+    /// The organisation's colour sheet and logo, once the link is known to be valid.
+    pub brand_css: Option<String>,
+    /// (logo address, organisation name as its text).
+    pub logo: Option<(String, String)>,
 }
 
 impl Frame {
@@ -45,7 +49,28 @@ impl Frame {
             lang: language.code(),
             title,
             footer,
+            brand_css: None,
+            logo: None,
         }
+    }
+
+    /// Shows the organisation's colour and logo.
+    pub fn with_brand(
+        mut self,
+        org_id: &str,
+        brand: &zegel_app::Brand,
+        organisation: &str,
+    ) -> Self {
+        if brand.colour.is_some() {
+            self.brand_css = Some(format!("/brand/{org_id}/style.css?v={}", brand.version));
+        }
+        if brand.has_logo {
+            self.logo = Some((
+                format!("/brand/{org_id}/logo?v={}", brand.version),
+                organisation.to_owned(),
+            ));
+        }
+        self
     }
 }
 

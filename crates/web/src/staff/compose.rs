@@ -57,8 +57,10 @@ pub struct ComposePage {
     pub draft_id: String,
     pub files: Vec<String>,
     pub checks: Vec<CheckField>,
-    pub offers_sms: bool,
     pub warnings: Vec<String>,
+    /// (mailbox id or empty for oneself, label, chosen): only when the user has mailboxes.
+    pub from_options: Vec<(String, String, bool)>,
+    pub methods: Vec<String>,
 }
 
 /// The form as posted; text fields by name, files already stored in the draft.
@@ -116,6 +118,8 @@ struct ComposeFill {
     expires_in_days: String,
     secure: bool,
     draft_id: String,
+    /// A shared mailbox id to send as; empty: as oneself.
+    from: String,
 }
 
 impl From<UndoneMessage> for ComposeFill {
@@ -150,6 +154,32 @@ async fn show(
         (Ok((_, max)), Ok(list)) => (max, list),
         (Err(error), _) | (_, Err(error)) => return request.failure(error),
     };
+    let (mailboxes, methods) = match (
+        app.sender_mailboxes(user).await,
+        app.allowed_checks(user).await,
+    ) {
+        (Ok(mailboxes), Ok(methods)) => (mailboxes, methods),
+        (Err(error), _) | (_, Err(error)) => return request.failure(error),
+    };
+    let from_options = if mailboxes.is_empty() {
+        Vec::new()
+    } else {
+        std::iter::once((
+            String::new(),
+            format!("{} <{}>", user.display_name, user.email),
+        ))
+        .chain(
+            mailboxes
+                .into_iter()
+                .map(|m| (m.id, format!("{} <{}>", m.display_name, m.email))),
+        )
+        .map(|(id, label)| {
+            let chosen = id == fill.from;
+            (id, label, chosen)
+        })
+        .collect()
+    };
+    let methods: Vec<String> = methods.iter().map(|m| m.as_str().to_owned()).collect();
     let t = request.texts();
     let files = if fill.draft_id.is_empty() {
         Vec::new()
@@ -164,7 +194,7 @@ async fn show(
     };
     let (checks, warnings, banner) = match review {
         Some((review, posted)) => (
-            check_fields(review, posted),
+            check_fields(review, posted, &methods),
             warning_texts(&t, review),
             if review.personal_data.is_empty() {
                 t.get("app-secure-on")
@@ -201,13 +231,20 @@ async fn show(
         draft_id: fill.draft_id,
         files,
         checks,
-        offers_sms: app.offers_sms(),
         warnings,
+        from_options,
+        methods,
     };
     request.page(status, &page)
 }
 
-fn check_fields(review: &ComposeReview, posted: &PostedCompose) -> Vec<CheckField> {
+/// The identity-check questions; a fresh one starts at the first method the organisation
+/// allows.
+fn check_fields(
+    review: &ComposeReview,
+    posted: &PostedCompose,
+    methods: &[String],
+) -> Vec<CheckField> {
     review
         .needs_check
         .iter()
@@ -224,7 +261,7 @@ fn check_fields(review: &ComposeReview, posted: &PostedCompose) -> Vec<CheckFiel
                 index,
                 email: email.clone(),
                 method: if method.is_empty() {
-                    "email_code".into()
+                    methods.first().cloned().unwrap_or_default()
                 } else {
                     method
                 },
@@ -389,6 +426,7 @@ async fn send_posted(request: StaffRequest, visit: StaffVisit, posted: PostedCom
         expires_in_days: posted.get("expires_in_days"),
         secure: posted.get("secure") == "on",
         draft_id: posted.draft_id.clone().unwrap_or_default(),
+        from: posted.get("from"),
     };
     let mut problems = Vec::new();
     let (to, bad_to) = addresses(&fill.to);
@@ -461,6 +499,7 @@ async fn send_posted(request: StaffRequest, visit: StaffVisit, posted: PostedCom
         confirm_unsecured: false,
         draft_id: posted.draft_id.clone(),
         hold_seconds: Some(UNDO_SECONDS),
+        mailbox_id: Some(fill.from.clone()).filter(|id| !id.is_empty()),
     };
     match request.app.send_message(&visit.user, send).await {
         Ok(sent) => {

@@ -143,6 +143,15 @@ impl StaffRequest {
         }
     }
 
+    /// A posted action: signed in and with this browser's CSRF token, else nothing happens.
+    pub fn posted(&self, csrf: &str) -> Result<StaffVisit, Refused> {
+        match self.signed_in() {
+            Some(visit) if self.csrf_ok(csrf) => Ok(visit),
+            Some(_) => Err(Refused::Forged),
+            None => Err(Refused::SignedOut),
+        }
+    }
+
     /// Whether a posted form carries this browser's CSRF token.
     pub fn csrf_ok(&self, submitted: &str) -> bool {
         cookies::csrf_matches(&self.jar, submitted)
@@ -161,6 +170,25 @@ impl StaffRequest {
                 tracing::error!(error = %other, "staff app request failed");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
             }
+        }
+    }
+}
+
+/// Why a posted action was not done.
+pub enum Refused {
+    SignedOut,
+    /// No or another browser's CSRF token.
+    Forged,
+    /// Signed in, but not an administrator: as if the page did not exist.
+    NotAdmin,
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        match self {
+            Refused::SignedOut => to_sign_in(),
+            Refused::Forged => StatusCode::FORBIDDEN.into_response(),
+            Refused::NotAdmin => StatusCode::NOT_FOUND.into_response(),
         }
     }
 }

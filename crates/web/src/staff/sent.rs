@@ -294,37 +294,12 @@ async fn show(request: StaffRequest, Path(id): Path<String>) -> Response {
     render_message(request, &id, None).await
 }
 
-/// A posted action: signed in and with this browser's CSRF token, else nothing happens.
-fn checked(request: &StaffRequest, form: &CsrfForm) -> Result<zegel_app::StaffVisit, Refused> {
-    match request.signed_in() {
-        Some(visit) if request.csrf_ok(&form.csrf) => Ok(visit),
-        Some(_) => Err(Refused::Forged),
-        None => Err(Refused::SignedOut),
-    }
-}
-
-/// Why a posted action was not done.
-enum Refused {
-    SignedOut,
-    /// No or another browser's CSRF token.
-    Forged,
-}
-
-impl IntoResponse for Refused {
-    fn into_response(self) -> Response {
-        match self {
-            Refused::SignedOut => to_sign_in(),
-            Refused::Forged => StatusCode::FORBIDDEN.into_response(),
-        }
-    }
-}
-
 async fn revoke(
     request: StaffRequest,
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let visit = match checked(&request, &form) {
+    let visit = match request.posted(&form.csrf) {
         Ok(visit) => visit,
         Err(refused) => return refused.into_response(),
     };
@@ -342,7 +317,7 @@ async fn undo(
     Path(id): Path<String>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let visit = match checked(&request, &form) {
+    let visit = match request.posted(&form.csrf) {
         Ok(visit) => visit,
         Err(refused) => return refused.into_response(),
     };
@@ -361,7 +336,7 @@ async fn unlock(
     Path((id, delivery_id)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let visit = match checked(&request, &form) {
+    let visit = match request.posted(&form.csrf) {
         Ok(visit) => visit,
         Err(refused) => return refused.into_response(),
     };
@@ -418,7 +393,7 @@ async fn revoke_recipient(
     Path((id, delivery_id)): Path<(String, String)>,
     Form(form): Form<CsrfForm>,
 ) -> Response {
-    let visit = match checked(&request, &form) {
+    let visit = match request.posted(&form.csrf) {
         Ok(visit) => visit,
         Err(refused) => return refused.into_response(),
     };
@@ -437,10 +412,7 @@ async fn end_access(
     Path(id): Path<String>,
     Form(form): Form<EndForm>,
 ) -> Response {
-    let csrf = CsrfForm {
-        csrf: form.csrf.clone(),
-    };
-    let visit = match checked(&request, &csrf) {
+    let visit = match request.posted(&form.csrf) {
         Ok(visit) => visit,
         Err(refused) => return refused.into_response(),
     };
@@ -466,10 +438,7 @@ async fn reply_back(
     Path(id): Path<String>,
     Form(form): Form<ReplyBackForm>,
 ) -> Response {
-    let csrf = CsrfForm {
-        csrf: form.csrf.clone(),
-    };
-    let visit = match checked(&request, &csrf) {
+    let visit = match request.posted(&form.csrf) {
         Ok(visit) => visit,
         Err(refused) => return refused.into_response(),
     };
