@@ -57,6 +57,11 @@ async fn a_sender_and_a_recipient_in_chromium() {
     staff.goto(&app.url("/app/sign-in?lang=en")).await;
     staff.assert_accessible("sign-in").await;
     staff.fill("#email", SENDER).await;
+    staff.fill("#password", "not the password").await;
+    staff.submit("main form button").await;
+    assert!(staff.source().await.contains("is not right"));
+    staff.assert_accessible("sign-in refused").await;
+    staff.fill("#email", SENDER).await;
     staff.fill("#password", PASSWORD).await;
     staff.submit("main form button").await;
     assert_eq!(
@@ -129,6 +134,11 @@ async fn a_sender_and_a_recipient_in_chromium() {
     app.run_jobs().await;
     phone.assert_accessible("portal code sent").await;
     let code = latest_sms_code(&app.data_dir.path().join("outbox"));
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    phone.fill("#code", wrong).await;
+    phone.submit("form[action$='/verify'] button").await;
+    phone.assert_accessible("portal wrong code").await;
+    assert!(phone.fits_width().await, "the error fits 320 px");
     phone.fill("#code", &code).await;
     phone.submit("form[action$='/verify'] button").await;
     let message = phone.source().await;
@@ -174,6 +184,55 @@ async fn a_sender_and_a_recipient_in_chromium() {
     phone.goto(&format!("{link}?lang=en")).await;
     assert!(phone.source().await.contains("The sender revoked access"));
     phone.assert_accessible("portal revoked").await;
+    phone
+        .goto(&app.url("/m/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa?lang=nl"))
+        .await;
+    assert!(phone.source().await.contains("niet beschikbaar"));
+    phone.assert_accessible("portal unknown link").await;
+
+    // The admin console, every page, with some content on each.
+    app.app.set_user_role(SENDER, "admin").await.unwrap();
+    let admin = app.app.store.user_by_email(SENDER).await.unwrap().unwrap();
+    let mailbox = app
+        .app
+        .create_mailbox(&admin, "team@zorg.example", "Zorgteam")
+        .await
+        .unwrap();
+    app.app
+        .add_mailbox_member(&admin, &mailbox.id, SENDER)
+        .await
+        .unwrap();
+    app.app
+        .update_branding(&admin, "#6b1d5c", None, false)
+        .await
+        .unwrap();
+    for (path, marker) in [
+        ("/admin/policies", "detection_level"),
+        ("/admin/branding", "#6b1d5c"),
+        ("/admin/domains", "zorg.example"),
+        ("/admin/users", SENDER),
+        ("/admin/mailboxes", "Zorgteam"),
+        ("/admin/recipients", RECIPIENT),
+        ("/admin/audit", "intact"),
+    ] {
+        for lang in ["en", "nl"] {
+            staff.goto(&app.url(&format!("{path}?lang={lang}"))).await;
+            assert!(staff.source().await.contains(marker), "{path}: {marker}");
+            staff.assert_accessible(&format!("{path} ({lang})")).await;
+        }
+    }
+    staff.goto(&app.url("/app/compose?lang=en")).await;
+    assert!(
+        staff.source().await.contains("Zorgteam"),
+        "send as the mailbox"
+    );
+    staff
+        .assert_accessible("compose with a shared mailbox")
+        .await;
+    phone.goto(&format!("{link}?lang=en")).await;
+    phone
+        .assert_accessible("portal with the brand colour")
+        .await;
 
     staff.quit().await;
     phone.quit().await;

@@ -102,3 +102,9 @@ impl TestApp {
         )
     }
 }
+
+impl TestApp {
+    pub fn clock_now(&self) -> i64 {
+        self.clock.now()
+    }
+}
