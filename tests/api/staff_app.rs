@@ -14,6 +14,7 @@ on_both_backends!(
     sessions_end_when_idle_and_on_sign_out,
     compose_asks_for_checks_and_warnings_then_sends_with_undo,
     a_sender_revokes_one_recipient_moves_the_end_and_replies_back,
+    personal_data_switches_secure_sending_on_before_anything_goes,
 );
 
 async fn sign_in_with_password_and_authenticator(backend: Backend) {
@@ -406,4 +407,43 @@ async fn a_sender_revokes_one_recipient_moves_the_end_and_replies_back(backend: 
         vec![id.to_owned()]
     );
     assert_eq!(app.message(id).await["state"], "expired");
+}
+
+async fn personal_data_switches_secure_sending_on_before_anything_goes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut browser = Browser::new();
+    app.first_sign_in(&mut browser).await;
+    let csrf = browser.get(&app.url("/app/compose")).await.csrf();
+    // The toggle is off (no "secure" field), the content holds an IBAN for someone outside.
+    let fields = [
+        ("to", "jan@example.nl"),
+        ("subject", "Terugbetaling"),
+        ("body", "We storten het op NL91 ABNA 0417 1643 00."),
+        ("expires_in_days", "7"),
+        ("check_0", "jan@example.nl"),
+        ("method_0", "email_code"),
+        ("confirmed", "1"),
+    ];
+    let page = browser
+        .submit_multipart(&app.url("/app/compose"), compose_form(&csrf, &fields))
+        .await;
+    assert!(
+        page.contains("Secure sending is on because the message holds personal data (IBAN)"),
+        "{}",
+        page.body
+    );
+    assert!(page.contains(r#"name="secure" id="secure" checked"#));
+    assert_eq!(app.run_jobs().await, 0, "nothing sent yet");
+    // Sent as it now stands: securely, through the portal.
+    let mut again = fields.to_vec();
+    again.push(("secure", "on"));
+    let sent = browser
+        .submit_multipart(&app.url("/app/compose"), compose_form(&csrf, &again))
+        .await;
+    assert!(sent.contains("Undo sending"), "{}", sent.body);
+    app.clock.advance(11);
+    app.run_jobs().await;
+    let mail = app.smtp.only_mail_to("jan@example.nl");
+    assert!(!mail.text.contains("NL91"), "the IBAN stays on the portal");
+    mail.portal_link();
 }

@@ -26,6 +26,8 @@ pub struct ComposeReview {
     pub first_personal_data: Vec<String>,
     /// What personal data the content holds, when it goes to someone outside.
     pub personal_data: Vec<String>,
+    /// The organisation switches secure sending on for such content (detection level block).
+    pub secure_required: bool,
 }
 
 impl ComposeReview {
@@ -91,6 +93,7 @@ impl App {
         let listed: Vec<&str> = addresses.iter().map(EmailAddress::as_str).collect();
         let decision = rules.assess(text, &listed);
         if decision.sensitive {
+            review.secure_required = level == zegel_detect::Level::Block;
             review.personal_data = decision.reasons().into_iter().map(str::to_owned).collect();
             let emails: Vec<String> = external.iter().map(|a| a.to_string()).collect();
             let before = self

@@ -467,12 +467,19 @@ async fn send_posted(request: StaffRequest, visit: StaffVisit, posted: PostedCom
         Ok(review) => review,
         Err(error) => return request.failure(error),
     };
+    // Personal data for someone outside switches secure sending on; a sender who had it off
+    // sees the switch before anything goes.
+    let mut fill = fill;
+    let switched_on = review.secure_required && !fill.secure;
+    if review.secure_required {
+        fill.secure = true;
+    }
     let unanswered = review
         .needs_check
         .iter()
         .any(|email| chosen_check(&posted, email).is_none());
     let unconfirmed = review.has_warnings() && posted.get("confirmed") != "1";
-    if !problems.is_empty() || unanswered || unconfirmed {
+    if !problems.is_empty() || unanswered || unconfirmed || switched_on {
         return show(
             request,
             &visit,
