@@ -17,6 +17,8 @@ on_both_backends!(
     members_send_as_a_shared_mailbox,
     recipients_are_imported_all_or_nothing,
     the_audit_log_shows_changes_and_an_intact_chain,
+    a_legal_hold_keeps_records_through_expiry_and_erasure,
+    the_archive_downloads_as_one_zip,
 );
 
 /// Signs the sender in as an administrator; returns the browser and a CSRF token.
@@ -607,4 +609,122 @@ async fn the_audit_log_shows_changes_and_an_intact_chain(backend: Backend) {
     assert!(page.contains("organisation.domain_added"));
     assert!(page.contains(SENDER), "staff named by address");
     assert!(!page.contains(PASSWORD));
+}
+
+async fn a_legal_hold_keeps_records_through_expiry_and_erasure(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (mut browser, csrf) = administrator(&app).await;
+    let sent = app
+        .send_simple("jan@example.nl", "Dossier", "Stukken")
+        .await;
+    let id = sent["id"].as_str().unwrap().to_owned();
+
+    let found = browser
+        .get(&app.url("/admin/subjects?email=jan%40example.nl"))
+        .await;
+    assert!(
+        found.contains("1 recipient records, 1 messages"),
+        "{}",
+        found.body
+    );
+    let json = browser
+        .fetch(
+            &app.url("/admin/subjects/export?email=jan%40example.nl"),
+            &[],
+        )
+        .await;
+    assert_eq!(json.headers()["content-type"], "application/json");
+    let export: serde_json::Value = json.json().await.unwrap();
+    assert_eq!(export["messages"][0]["subject"], "Dossier");
+
+    let until = app.clock_date(60);
+    let held = browser
+        .submit(
+            &app.url("/admin/subjects/hold"),
+            &[
+                ("csrf", &csrf),
+                ("email", "jan@example.nl"),
+                ("until", &until),
+                ("reason", "zaak 2026-114"),
+            ],
+        )
+        .await;
+    assert!(held.contains("Under a legal hold until"), "{}", held.body);
+    // Erasure without the confirmation does nothing; with it, the hold keeps the records.
+    let unconfirmed = browser
+        .post(
+            &app.url("/admin/subjects/erase"),
+            &[("csrf", &csrf), ("email", "jan@example.nl")],
+        )
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let erased = browser
+        .post(
+            &app.url("/admin/subjects/erase"),
+            &[
+                ("csrf", &csrf),
+                ("email", "jan@example.nl"),
+                ("confirm", "1"),
+            ],
+        )
+        .await;
+    assert!(
+        erased.contains("0 recipient records, 0 messages destroyed; 1 kept"),
+        "{}",
+        erased.body
+    );
+    assert_eq!(app.message(&id).await["subject"], "Dossier");
+    // Past its expiry the message is not destroyed while the hold lasts.
+    app.clock.advance(15 * 86_400);
+    assert!(app.worker.expire_messages().await.unwrap().is_empty());
+    let mut browser = Browser::new().with_language("en");
+    app.code_step_after_password(&mut browser).await;
+    let csrf = browser.get(&app.url("/admin/subjects")).await.csrf();
+    browser
+        .submit(
+            &app.url("/admin/subjects/hold/lift"),
+            &[("csrf", &csrf), ("email", "jan@example.nl")],
+        )
+        .await;
+    assert_eq!(
+        app.worker.expire_messages().await.unwrap(),
+        vec![id.clone()]
+    );
+    let actions: Vec<String> = app
+        .audit_events()
+        .await
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert!(actions.contains(&"recipient.legal_hold_set".to_owned()));
+    assert!(actions.contains(&"recipient.legal_hold_lifted".to_owned()));
+    assert!(
+        !format!("{actions:?}").contains("zaak"),
+        "the reason stays out of the audit trail"
+    );
+}
+
+async fn the_archive_downloads_as_one_zip(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (mut browser, _) = administrator(&app).await;
+    app.send_simple("jan@example.nl", "Eerste", "Een").await;
+    app.send_simple("piet@example.nl", "Tweede", "Twee").await;
+    let page = browser.get(&app.url("/admin/archive")).await;
+    assert!(page.contains("/admin/archive.zip"));
+    let zip = browser.fetch(&app.url("/admin/archive.zip"), &[]).await;
+    assert_eq!(zip.headers()["content-type"], "application/zip");
+    let bytes = zip.bytes().await.unwrap();
+    assert!(bytes.starts_with(b"PK\x03\x04"));
+    let names = String::from_utf8_lossy(&bytes).matches(".eml").count();
+    assert!(
+        names >= 4,
+        "two files, each named in its header and the directory: {names}"
+    );
+    let anne = admin_user(&app).await;
+    assert!(
+        app.audit_events()
+            .await
+            .iter()
+            .any(|e| e.action == "archive.exported" && e.actor == anne.id)
+    );
 }

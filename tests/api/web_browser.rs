@@ -213,10 +213,18 @@ async fn a_sender_and_a_recipient_in_chromium() {
         ("/admin/users", SENDER),
         ("/admin/mailboxes", "Zorgteam"),
         ("/admin/recipients", RECIPIENT),
+        (
+            "/admin/subjects?email=jan%40example.nl",
+            "subject-summary",
+        ),
+        ("/admin/archive", "archive.zip"),
         ("/admin/audit", "intact"),
     ] {
         for lang in ["en", "nl"] {
-            staff.goto(&app.url(&format!("{path}?lang={lang}"))).await;
+            let separator = if path.contains('?') { '&' } else { '?' };
+            staff
+                .goto(&app.url(&format!("{path}{separator}lang={lang}")))
+                .await;
             assert!(staff.source().await.contains(marker), "{path}: {marker}");
             staff.assert_accessible(&format!("{path} ({lang})")).await;
         }

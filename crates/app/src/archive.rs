@@ -44,6 +44,15 @@ impl App {
 
     /// Every message of the organisation that still exists, with its replies, as `.eml` files.
     pub async fn export_organisation(&self, organisation: &str) -> AppResult<Vec<EmlFile>> {
+        self.export_organisation_as(organisation, "system").await
+    }
+
+    /// The export, recorded in the audit trail as `actor`'s act.
+    pub(crate) async fn export_organisation_as(
+        &self,
+        organisation: &str,
+        actor: &str,
+    ) -> AppResult<Vec<EmlFile>> {
         let org = self.organisation_by_id_or_name(organisation).await?;
         let mut files = Vec::new();
         for message in self.store.messages_of_organisation(&org.id).await? {
@@ -51,7 +60,7 @@ impl App {
         }
         self.audit(
             &org.id,
-            "system",
+            actor,
             "archive.exported",
             &org.id,
             serde_json::json!({"files": files.len()}),

@@ -74,6 +74,8 @@ pub struct Rectification {
 pub struct ErasureReport {
     pub recipients: usize,
     pub messages_shredded: usize,
+    /// Records left in place because a legal hold keeps them.
+    pub kept_under_legal_hold: usize,
 }
 
 impl App {
@@ -245,6 +247,10 @@ impl App {
         query: &SubjectQuery,
     ) -> AppResult<ErasureReport> {
         let subjects = self.subjects(user, query).await?;
+        let now = self.now();
+        let (held, subjects): (Vec<Recipient>, Vec<Recipient>) = subjects
+            .into_iter()
+            .partition(|r| r.legal_hold_until.is_some_and(|until| until > now));
         let mut messages_shredded = 0;
         for recipient in &subjects {
             let pseudonym = format!("erased-{}@erased.invalid", new_id());
@@ -257,8 +263,9 @@ impl App {
         let report = ErasureReport {
             recipients: subjects.len(),
             messages_shredded,
+            kept_under_legal_hold: held.len(),
         };
-        let detail = serde_json::json!({"recipients": report.recipients, "messages_shredded": report.messages_shredded});
+        let detail = serde_json::json!({"recipients": report.recipients, "messages_shredded": report.messages_shredded, "kept_under_legal_hold": report.kept_under_legal_hold});
         self.audit(
             &user.org_id,
             &user.id,

@@ -379,6 +379,7 @@ impl App {
                     language: plan.language.unwrap_or_default().code().to_owned(),
                     created_at: now,
                     phone: new_phone.clone(),
+                    legal_hold_until: None,
                 };
                 match self.store.insert_recipient(&recipient).await {
                     Ok(()) => return Ok(recipient),

@@ -64,6 +64,14 @@ pub trait AdminStore: Send + Sync {
     async fn message_mailbox(&self, message_id: &str) -> StoreResult<Option<String>>;
     async fn messages_by_mailbox(&self, mailbox_id: &str, limit: i64) -> StoreResult<Vec<Message>>;
 
+    /// Places a recipient under a legal hold until a time, or lifts it (`None`).
+    async fn set_legal_hold(
+        &self,
+        recipient_id: &str,
+        until: Option<UnixTime>,
+        reason: Option<&str>,
+    ) -> StoreResult<()>;
+
     /// The organisation's newest audit records, newest first.
     async fn recent_audit_events(&self, org_id: &str, limit: i64) -> StoreResult<Vec<AuditEvent>>;
 }

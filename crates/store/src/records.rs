@@ -45,6 +45,8 @@ pub struct Recipient {
     pub created_at: UnixTime,
     /// E.164; set only by staff.
     pub phone: Option<String>,
+    /// Until then the recipient's messages are kept: not destroyed at expiry nor by erasure.
+    pub legal_hold_until: Option<UnixTime>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

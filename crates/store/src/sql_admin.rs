@@ -177,6 +177,16 @@ macro_rules! impl_admin_store {
                     .await?)
             }
 
+            async fn set_legal_hold(&self, recipient_id: &str, until: Option<UnixTime>, reason: Option<&str>) -> StoreResult<()> {
+                sqlx::query("UPDATE recipients SET legal_hold_until = $2, legal_hold_reason = $3 WHERE id = $1")
+                    .bind(recipient_id)
+                    .bind(until)
+                    .bind(reason)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn recent_audit_events(&self, org_id: &str, limit: i64) -> StoreResult<Vec<AuditEvent>> {
                 Ok(sqlx::query_as("SELECT * FROM audit_log WHERE org_id = $1 ORDER BY seq DESC LIMIT $2")
                     .bind(org_id)

@@ -317,7 +317,7 @@ macro_rules! impl_store {
 
             async fn expire_due_messages(&self, now: UnixTime) -> StoreResult<Vec<String>> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let ids: Vec<String> = sqlx::query_scalar("UPDATE messages SET state = 'expired', ended_at = $1, wrapped_dek = NULL, subject_ct = NULL, body_ct = NULL WHERE state = 'sent' AND expires_at <= $1 RETURNING id")
+                let ids: Vec<String> = sqlx::query_scalar("UPDATE messages SET state = 'expired', ended_at = $1, wrapped_dek = NULL, subject_ct = NULL, body_ct = NULL WHERE state = 'sent' AND expires_at <= $1 AND NOT EXISTS (SELECT 1 FROM deliveries d JOIN recipients r ON r.id = d.recipient_id WHERE d.message_id = messages.id AND r.legal_hold_until > $1) RETURNING id")
                     .bind(now)
                     .fetch_all(&mut *tx)
                     .await?;

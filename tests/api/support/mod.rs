@@ -58,6 +58,8 @@ pub struct TestApp {
     pub backend: Backend,
     config: zegel_server::Config,
     http: reqwest::Client,
+    /// The staff sender's TOTP secret once set up through the web app.
+    pub totp_secret: std::sync::Mutex<Option<Vec<u8>>>,
     running: Option<Running>,
 }
 
@@ -149,6 +151,7 @@ pub async fn spawn_app_with(backend: Backend, configure: impl FnOnce(&mut RawCon
         backend,
         config,
         http: reqwest::Client::new(),
+        totp_secret: std::sync::Mutex::new(None),
         running: Some(running),
     }
 }

@@ -71,6 +71,7 @@ impl TestApp {
             )
             .await;
         let codes = recovery_codes_on(&done);
+        *self.totp_secret.lock().unwrap() = Some(secret.expose().to_vec());
         assert_eq!(codes.len(), zegel_app::RECOVERY_CODES, "{}", done.body);
         (secret, codes)
     }
@@ -106,5 +107,24 @@ impl TestApp {
 impl TestApp {
     pub fn clock_now(&self) -> i64 {
         self.clock.now()
+    }
+}
+
+impl TestApp {
+    /// Signs in again after the first time: password, then a code from the app. Moves the
+    /// clock a step on so the code is a new one.
+    pub async fn code_step_after_password(&self, browser: &mut Browser) {
+        let secret = self
+            .totp_secret
+            .lock()
+            .unwrap()
+            .clone()
+            .expect("signed in before");
+        self.clock.advance(30);
+        let answer = self.password_step(browser, PASSWORD).await;
+        assert_eq!(answer.location.as_deref(), Some("/app/sign-in/code"));
+        let code = totp_code_at(&TotpSecret::from_bytes(secret), self.clock.now() as u64);
+        let done = self.code_step(browser, &code).await;
+        assert_eq!(done.location.as_deref(), Some("/app/compose"));
     }
 }

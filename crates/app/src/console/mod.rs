@@ -5,6 +5,7 @@
 mod audit_view;
 mod branding;
 mod domains;
+mod legal_hold;
 mod mailboxes;
 mod policies;
 mod recipients_import;

@@ -6,6 +6,7 @@ mod audit;
 mod people;
 mod recipients;
 mod settings;
+mod subjects;
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -24,6 +25,7 @@ pub fn routes() -> Router<App> {
         .merge(people::routes())
         .merge(recipients::routes())
         .merge(audit::routes())
+        .merge(subjects::routes())
 }
 
 /// The console's sections, in menu order.
@@ -35,16 +37,20 @@ pub enum Section {
     Users,
     Mailboxes,
     Recipients,
+    Subjects,
+    Archive,
     Audit,
 }
 
-const SECTIONS: [Section; 7] = [
+const SECTIONS: [Section; 9] = [
     Section::Policies,
     Section::Branding,
     Section::Domains,
     Section::Users,
     Section::Mailboxes,
     Section::Recipients,
+    Section::Subjects,
+    Section::Archive,
     Section::Audit,
 ];
 
@@ -57,6 +63,8 @@ impl Section {
             Section::Users => "/admin/users",
             Section::Mailboxes => "/admin/mailboxes",
             Section::Recipients => "/admin/recipients",
+            Section::Subjects => "/admin/subjects",
+            Section::Archive => "/admin/archive",
             Section::Audit => "/admin/audit",
         }
     }
@@ -69,6 +77,8 @@ impl Section {
             Section::Users => "admin-users",
             Section::Mailboxes => "admin-mailboxes",
             Section::Recipients => "admin-recipients",
+            Section::Subjects => "admin-subjects",
+            Section::Archive => "admin-archive",
             Section::Audit => "admin-audit",
         }
     }
@@ -192,6 +202,9 @@ pub async fn show(
         Section::Recipients => {
             recipients::recipients_page(request, admin, status, notice, problems).await
         }
+        // Its page depends on who is looked up; it shows its own problems.
+        Section::Subjects => Redirect::to(Section::Subjects.path()).into_response(),
+        Section::Archive => subjects::archive_page(request, admin, status, notice, problems).await,
         Section::Audit => audit::audit_page(request, admin, status, notice).await,
     }
 }

@@ -207,3 +207,10 @@ async fn stylesheet() -> impl IntoResponse {
         include_str!("../../static/app.css"),
     )
 }
+
+/// The start of a day given as `2026-12-07` (UTC).
+pub fn start_of_day(text: &str) -> Option<i64> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let date = time::Date::parse(text.trim(), &format).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp())
+}

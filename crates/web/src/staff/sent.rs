@@ -381,13 +381,6 @@ fn iso_date(unix: i64) -> String {
     )
 }
 
-/// The start of a day given as `2026-12-07` (UTC).
-fn start_of_day(text: &str) -> Option<i64> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let date = time::Date::parse(text.trim(), &format).ok()?;
-    Some(date.midnight().assume_utc().unix_timestamp())
-}
-
 async fn revoke_recipient(
     request: StaffRequest,
     Path((id, delivery_id)): Path<(String, String)>,
@@ -417,7 +410,7 @@ async fn end_access(
         Err(refused) => return refused.into_response(),
     };
     let t = request.texts();
-    let result = match start_of_day(&form.date) {
+    let result = match super::start_of_day(&form.date) {
         Some(at) => request.app.set_end_of_access(&visit.user, &id, at).await,
         None => Err(zegel_app::AppError::Invalid(vec![])),
     };
