@@ -112,10 +112,19 @@ async fn policies_limit_what_senders_may_choose(backend: Backend) {
             ("allowed_methods", "access_code"),
             ("min_access_code_length", "10"),
             ("sms_day_cap", "50"),
+            ("audit_retention_days", "3650"),
         ],
     )
     .await;
     assert!(saved.contains("Saved."), "{}", saved.body);
+    let org = app
+        .app
+        .store
+        .organisation_by_name("Zorg & Welzijn")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(org.audit_retention_days, 3650);
     // Senders now get 7 days by default, at most 20, no SMS, access codes of 10 or more.
     let sent = app.send_simple("jan@example.nl", "Hallo", "Tekst").await;
     let days = (sent["expires_at"].as_i64().unwrap() - app.clock_now()) / 86_400;

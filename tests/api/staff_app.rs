@@ -334,6 +334,19 @@ async fn a_sender_revokes_one_recipient_moves_the_end_and_replies_back(backend: 
         .await;
     let after = browser.get(&page_url).await;
     assert!(after.contains("revoked"), "{}", after.body);
+    // The proof of delivery, per recipient, to keep.
+    let proof = browser
+        .fetch(&app.url(&format!("/app/sent/{id}/proof")), &[])
+        .await;
+    assert_eq!(proof.status(), StatusCode::OK);
+    assert!(
+        proof.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let proof = proof.text().await.unwrap();
+    assert!(proof.contains("jan@example.nl") && proof.contains("piet@example.nl"));
     // His session is gone with his access: he gets the answer anyone without one gets.
     let jan_page = jan_browser.get(&jan_link).await;
     assert!(

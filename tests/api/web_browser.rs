@@ -213,10 +213,7 @@ async fn a_sender_and_a_recipient_in_chromium() {
         ("/admin/users", SENDER),
         ("/admin/mailboxes", "Zorgteam"),
         ("/admin/recipients", RECIPIENT),
-        (
-            "/admin/subjects?email=jan%40example.nl",
-            "subject-summary",
-        ),
+        ("/admin/subjects?email=jan%40example.nl", "subject-summary"),
         ("/admin/archive", "archive.zip"),
         ("/admin/audit", "intact"),
     ] {

@@ -42,6 +42,7 @@ pub trait AdminStore: Send + Sync {
         default_expiry_days: i64,
         max_expiry_days: i64,
         detection_level: &str,
+        audit_retention_days: i64,
     ) -> StoreResult<()>;
     /// Conflict when the domain belongs to an organisation already.
     async fn add_domain(&self, org_id: &str, domain: &str) -> StoreResult<()>;

@@ -28,12 +28,13 @@ macro_rules! impl_admin_store {
                 Ok(())
             }
 
-            async fn update_organisation_policy(&self, org_id: &str, default_expiry_days: i64, max_expiry_days: i64, detection_level: &str) -> StoreResult<()> {
-                sqlx::query("UPDATE organisations SET default_expiry_days = $2, max_expiry_days = $3, detection_level = $4 WHERE id = $1")
+            async fn update_organisation_policy(&self, org_id: &str, default_expiry_days: i64, max_expiry_days: i64, detection_level: &str, audit_retention_days: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE organisations SET default_expiry_days = $2, max_expiry_days = $3, detection_level = $4, audit_retention_days = $5 WHERE id = $1")
                     .bind(org_id)
                     .bind(default_expiry_days)
                     .bind(max_expiry_days)
                     .bind(detection_level)
+                    .bind(audit_retention_days)
                     .execute(&self.pool)
                     .await?;
                 Ok(())

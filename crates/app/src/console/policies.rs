@@ -20,6 +20,8 @@ pub struct PolicyView {
     /// Organisation-wide SMS codes per hour and per day; `None`: the server's caps.
     pub sms_hour_cap: Option<i64>,
     pub sms_day_cap: Option<i64>,
+    /// How long audit records are kept.
+    pub audit_retention_days: i64,
 }
 
 /// A change of policies, as typed into the form.
@@ -32,6 +34,7 @@ pub struct PolicyUpdate {
     pub min_access_code_length: String,
     pub sms_hour_cap: String,
     pub sms_day_cap: String,
+    pub audit_retention_days: String,
 }
 
 /// The rules a new identity check must follow in one organisation.
@@ -121,6 +124,7 @@ impl App {
             min_access_code_length: settings.min_access_code_length,
             sms_hour_cap: settings.sms_hour_cap,
             sms_day_cap: settings.sms_day_cap,
+            audit_retention_days: org.audit_retention_days,
         })
     }
 
@@ -175,6 +179,14 @@ impl App {
                 "min_access_code_length: between {SHORTEST_ACCESS_CODE} and 64"
             ));
         }
+        let retention = number(
+            &update.audit_retention_days,
+            "audit_retention_days",
+            &mut problems,
+        );
+        if retention.is_some_and(|days| days < 365) {
+            problems.push("audit_retention_days: at least 365 (a year)".to_owned());
+        }
         let hour_cap = optional(&update.sms_hour_cap, "sms_hour_cap", &mut problems);
         let day_cap = optional(&update.sms_day_cap, "sms_day_cap", &mut problems);
         if !problems.is_empty() {
@@ -191,6 +203,7 @@ impl App {
                 default_days,
                 max_days,
                 &update.detection_level,
+                retention.unwrap_or_default(),
             )
             .await?;
         let mut settings = self.settings(&admin.org_id).await?;
@@ -208,6 +221,7 @@ impl App {
             "default_expiry_days": default_days, "max_expiry_days": max_days,
             "detection_level": update.detection_level, "allowed_methods": settings.allowed_methods,
             "min_access_code_length": min_code, "sms_hour_cap": hour_cap, "sms_day_cap": day_cap,
+            "audit_retention_days": retention,
         });
         self.audit_admin(
             admin,

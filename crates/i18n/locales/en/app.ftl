@@ -213,3 +213,5 @@ admin-hold-button = Place on legal hold
 admin-hold-lift = Lift the legal hold
 admin-archive-explain = Every message that still exists, with its replies and files, as .eml files in one .zip: the organisation's own copy before messages expire.
 admin-archive-download = Download the archive (.zip)
+app-proof = Download the proof of delivery
+admin-audit-retention = Keep audit records for (days; 2192 is six years)

@@ -213,3 +213,5 @@ admin-hold-button = Bewaarplicht instellen
 admin-hold-lift = Bewaarplicht opheffen
 admin-archive-explain = Elk bericht dat nog bestaat, met antwoorden en bestanden, als .eml-bestanden in één .zip: de eigen kopie van de organisatie voordat berichten verlopen.
 admin-archive-download = Archief downloaden (.zip)
+app-proof = Bewijs van aflevering downloaden
+admin-audit-retention = Auditregels bewaren (dagen; 2192 is zes jaar)

@@ -138,6 +138,7 @@ async fn save_policies(request: StaffRequest, body: Request) -> Response {
         min_access_code_length: field("min_access_code_length"),
         sms_hour_cap: field("sms_hour_cap"),
         sms_day_cap: field("sms_day_cap"),
+        audit_retention_days: field("audit_retention_days"),
     };
     let result = request.app.update_policies(&admin, update).await;
     after_change(request, Section::Policies, result).await

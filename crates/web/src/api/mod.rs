@@ -6,7 +6,7 @@ mod auth;
 mod data_subjects;
 mod error;
 mod messages;
-mod proof;
+pub(crate) mod proof;
 mod recipients;
 mod sms_reports;
 

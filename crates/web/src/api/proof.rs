@@ -43,6 +43,11 @@ pub async fn proof(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let proof = app.proof_of_delivery(&user, &id).await?;
+    Ok(proof_document(proof)?)
+}
+
+/// The report as a document to download and keep (the API and the staff app serve it).
+pub fn proof_document(proof: Proof) -> Result<Response, zegel_app::AppError> {
     let language = Language::from_tag(&proof.language).unwrap_or_default();
     let t = Texts(language);
     let page = ProofPage {

@@ -29,6 +29,7 @@ pub fn routes() -> Router<App> {
         .route("/app/sent/{id}/end", post(end_access))
         .route("/app/sent/{id}/reply", post(reply_back))
         .route("/app/sent/{id}/files/{attachment_id}", get(download))
+        .route("/app/sent/{id}/proof", get(proof))
 }
 
 pub struct Row {
@@ -445,6 +446,21 @@ async fn reply_back(
         .await
     {
         Ok(sent) => Redirect::to(&format!("/app/sent/{}", sent.id)).into_response(),
+        Err(error) => request.failure(error),
+    }
+}
+
+/// The proof of delivery (notified, code sent, verified, opened, downloaded, replied,
+/// revoked or expired, per recipient), to download and keep.
+async fn proof(request: StaffRequest, Path(id): Path<String>) -> Response {
+    let Some(visit) = request.signed_in() else {
+        return to_sign_in();
+    };
+    match request.app.proof_of_delivery(&visit.user, &id).await {
+        Ok(proof) => match crate::api::proof::proof_document(proof) {
+            Ok(response) => response,
+            Err(error) => request.failure(error),
+        },
         Err(error) => request.failure(error),
     }
 }
