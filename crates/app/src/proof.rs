@@ -6,7 +6,7 @@ use zegel_store::User;
 
 use crate::send::content_label;
 use crate::sent::decrypt_field;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Proof {
@@ -35,10 +35,9 @@ pub struct RecipientProof {
 
 impl App {
     pub async fn proof_of_delivery(&self, sender: &User, message_id: &str) -> AppResult<Proof> {
+        // The sender's own, or their shared mailbox's: anyone else's is "not found".
+        self.owned_message(sender, message_id).await?;
         let parties = self.parties(message_id).await?;
-        if parties.message.sender_id != sender.id {
-            return Err(AppError::NotFound);
-        }
         let message = &parties.message;
         let key = self.data_key(message)?;
         let org = &message.org_id;
@@ -47,7 +46,10 @@ impl App {
             .iter()
             .filter(|e| {
                 e.subject == message.id
-                    && matches!(e.action.as_str(), "message.revoked" | "message.expired")
+                    && matches!(
+                        e.action.as_str(),
+                        "message.revoked" | "message.expired" | "message.undone"
+                    )
             })
             .map(|e| (e.action.clone(), e.created_at))
             .collect();
