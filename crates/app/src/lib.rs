@@ -12,6 +12,7 @@ mod console;
 mod data_subjects;
 mod error;
 mod gateway;
+mod helpdesk;
 mod jobs;
 mod mailboxes;
 pub(crate) mod portal;
@@ -50,6 +51,10 @@ pub use data_subjects::{
 };
 pub use error::{AppError, AppResult};
 pub use gateway::{Accepted, Envelope, GatewaySettings, HeldMail, SecureMarkers};
+pub use helpdesk::{
+    CheckOutcome, ContactRole, CustomerView, IncomingTicket, IntakeOutcome, OffboardingReport,
+    TicketView,
+};
 pub use portal::read::MAX_REPLY_CHARS;
 pub use portal::{CodeRequestOutcome, Landing, PortalError, ReadView, ReplyView, VerifyOutcome};
 pub use proof::{Proof, RecipientProof};

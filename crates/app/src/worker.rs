@@ -123,6 +123,9 @@ impl Worker {
                 if let Err(error) = self.enforce_retention().await {
                     tracing::error!(%error, "worker could not enforce retention");
                 }
+                if let Err(error) = self.app.yearly_offboarding().await {
+                    tracing::error!(%error, "worker could not offboard helpdesk contacts");
+                }
             }
             tokio::select! {
                 _ = &mut shutdown => return,

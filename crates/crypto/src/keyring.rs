@@ -157,6 +157,11 @@ impl Keyring {
         self.hmac_token(b"gateway held link v1", gateway_id)
     }
 
+    /// The link on which someone who filed a helpdesk ticket types their check code.
+    pub fn ticket_check_token(&self, ticket_id: &str) -> Token {
+        self.hmac_token(b"helpdesk ticket check v1", ticket_id)
+    }
+
     fn hmac_token(&self, purpose: &[u8], id: &str) -> Token {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.derive(purpose))
             .expect("HMAC accepts keys of any length");

@@ -18,6 +18,8 @@ pub struct OrganisationSettings {
     pub brand_logo: Option<Vec<u8>>,
     pub brand_logo_type: Option<String>,
     pub updated_at: UnixTime,
+    /// The address whose mail becomes helpdesk tickets; `None`: no intake.
+    pub helpdesk_address: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -10,11 +10,13 @@ mod admin;
 mod attachments;
 mod error;
 mod gateway;
+mod helpdesk;
 mod postgres;
 mod records;
 mod sql_admin;
 mod sql_attachments;
 mod sql_gateway;
+mod sql_helpdesk;
 mod sql_impl;
 mod sql_staff;
 mod sqlite;
@@ -28,6 +30,7 @@ pub use admin::{AdminStore, OrganisationSettings, SharedMailbox};
 pub use attachments::{Attachment, AttachmentStore, Draft, SpaceLimits, SpaceReservation};
 pub use error::{StoreError, StoreResult};
 pub use gateway::{GatewayMessage, GatewayStore};
+pub use helpdesk::{Contact, Customer, HelpdeskStore, Ticket, TicketProfile};
 pub use postgres::PostgresStore;
 pub use records::*;
 pub use sqlite::SqliteStore;
@@ -47,7 +50,9 @@ pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
 }
 
 #[async_trait]
-pub trait Store: AdminStore + AttachmentStore + GatewayStore + StaffStore + Send + Sync {
+pub trait Store:
+    AdminStore + AttachmentStore + GatewayStore + HelpdeskStore + StaffStore + Send + Sync
+{
     async fn migrate(&self) -> StoreResult<()>;
     /// A short name of the backend, for logs and `/readyz`.
     fn backend(&self) -> &'static str;

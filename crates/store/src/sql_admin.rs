@@ -12,8 +12,8 @@ macro_rules! impl_admin_store {
             }
 
             async fn save_organisation_settings(&self, s: &OrganisationSettings) -> StoreResult<()> {
-                sqlx::query("INSERT INTO organisation_settings (org_id, allowed_methods, min_access_code_length, sms_hour_cap, sms_day_cap, brand_colour, brand_logo, brand_logo_type, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                             ON CONFLICT (org_id) DO UPDATE SET allowed_methods = excluded.allowed_methods, min_access_code_length = excluded.min_access_code_length, sms_hour_cap = excluded.sms_hour_cap, sms_day_cap = excluded.sms_day_cap, brand_colour = excluded.brand_colour, brand_logo = excluded.brand_logo, brand_logo_type = excluded.brand_logo_type, updated_at = excluded.updated_at")
+                sqlx::query("INSERT INTO organisation_settings (org_id, allowed_methods, min_access_code_length, sms_hour_cap, sms_day_cap, brand_colour, brand_logo, brand_logo_type, updated_at, helpdesk_address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                             ON CONFLICT (org_id) DO UPDATE SET allowed_methods = excluded.allowed_methods, min_access_code_length = excluded.min_access_code_length, sms_hour_cap = excluded.sms_hour_cap, sms_day_cap = excluded.sms_day_cap, brand_colour = excluded.brand_colour, brand_logo = excluded.brand_logo, brand_logo_type = excluded.brand_logo_type, updated_at = excluded.updated_at, helpdesk_address = excluded.helpdesk_address")
                     .bind(&s.org_id)
                     .bind(&s.allowed_methods)
                     .bind(s.min_access_code_length)
@@ -23,6 +23,7 @@ macro_rules! impl_admin_store {
                     .bind(&s.brand_logo)
                     .bind(&s.brand_logo_type)
                     .bind(s.updated_at)
+                    .bind(&s.helpdesk_address)
                     .execute(&self.pool)
                     .await?;
                 Ok(())

@@ -7,10 +7,12 @@ use zegel_domain::UnixTime;
 use crate::admin::{OrganisationSettings, SharedMailbox};
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
 use crate::gateway::GatewayMessage;
+use crate::helpdesk::{Contact, Customer, Ticket, TicketProfile};
 use crate::records::*;
 use crate::sql_admin::impl_admin_store;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
 use crate::sql_gateway::impl_gateway_store;
+use crate::sql_helpdesk::impl_helpdesk_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
 use crate::sql_staff::impl_staff_store;
 use crate::staff::{StaffCredentials, StaffSession};
@@ -75,3 +77,5 @@ impl_gateway_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");
 impl_staff_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");
 
 impl_admin_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");
+
+impl_helpdesk_store!(store = SqliteStore, begin = "BEGIN IMMEDIATE");

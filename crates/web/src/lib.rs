@@ -11,6 +11,7 @@ mod dev_outbox;
 mod download;
 mod health;
 mod held;
+mod helpdesk;
 mod language;
 mod metrics;
 mod portal;
@@ -43,6 +44,7 @@ pub fn router(app: App, options: WebOptions) -> Router {
         .merge(staff::routes())
         .merge(admin::routes())
         .merge(brand::routes())
+        .merge(helpdesk::routes())
         .merge(metrics::routes());
     if let Some(outbox) = options.dev_outbox.clone() {
         router = router.merge(dev_outbox::routes(outbox));

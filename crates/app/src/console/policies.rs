@@ -57,6 +57,7 @@ fn default_settings(org_id: &str, now: i64) -> OrganisationSettings {
         brand_logo: None,
         brand_logo_type: None,
         updated_at: now,
+        helpdesk_address: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! sessions and CSRF rules as the staff app; anyone else gets "not found".
 
 mod audit;
+mod helpdesk;
 mod people;
 mod recipients;
 mod settings;
@@ -26,6 +27,7 @@ pub fn routes() -> Router<App> {
         .merge(recipients::routes())
         .merge(audit::routes())
         .merge(subjects::routes())
+        .merge(helpdesk::routes())
 }
 
 /// The console's sections, in menu order.
@@ -39,10 +41,11 @@ pub enum Section {
     Recipients,
     Subjects,
     Archive,
+    Helpdesk,
     Audit,
 }
 
-const SECTIONS: [Section; 9] = [
+const SECTIONS: [Section; 10] = [
     Section::Policies,
     Section::Branding,
     Section::Domains,
@@ -51,6 +54,7 @@ const SECTIONS: [Section; 9] = [
     Section::Recipients,
     Section::Subjects,
     Section::Archive,
+    Section::Helpdesk,
     Section::Audit,
 ];
 
@@ -65,6 +69,7 @@ impl Section {
             Section::Recipients => "/admin/recipients",
             Section::Subjects => "/admin/subjects",
             Section::Archive => "/admin/archive",
+            Section::Helpdesk => "/admin/helpdesk",
             Section::Audit => "/admin/audit",
         }
     }
@@ -79,6 +84,7 @@ impl Section {
             Section::Recipients => "admin-recipients",
             Section::Subjects => "admin-subjects",
             Section::Archive => "admin-archive",
+            Section::Helpdesk => "admin-helpdesk",
             Section::Audit => "admin-audit",
         }
     }
@@ -205,6 +211,9 @@ pub async fn show(
         // Its page depends on who is looked up; it shows its own problems.
         Section::Subjects => Redirect::to(Section::Subjects.path()).into_response(),
         Section::Archive => subjects::archive_page(request, admin, status, notice, problems).await,
+        Section::Helpdesk => {
+            helpdesk::helpdesk_page(request, admin, status, notice, problems).await
+        }
         Section::Audit => audit::audit_page(request, admin, status, notice).await,
     }
 }

@@ -6,6 +6,7 @@ mod compose;
 mod qr;
 mod sent;
 mod sign_in;
+mod tickets;
 
 use askama::Template;
 use axum::Router;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<App> {
         .merge(sign_in::routes())
         .merge(compose::routes())
         .merge(sent::routes())
+        .merge(tickets::routes())
 }
 
 /// A box above a form: `info`, `success` or `error`.
