@@ -226,6 +226,88 @@ async fn a_sender_and_a_recipient_in_chromium() {
             staff.assert_accessible(&format!("{path} ({lang})")).await;
         }
     }
+    // The helpdesk: the console section, agents' pages, the public form and check page.
+    app.app
+        .set_helpdesk_address(&admin, "support@zorg.example")
+        .await
+        .unwrap();
+    let customer = app
+        .app
+        .create_customer(&admin, "Klant BV", "klant.example")
+        .await
+        .unwrap();
+    app.app
+        .add_contact(
+            &admin,
+            &customer.id,
+            "piet@klant.example",
+            "Piet Jansen",
+            zegel_app::ContactRole::General,
+            "",
+        )
+        .await
+        .unwrap();
+    let ticket = |from: &str, name: &str, body: &str| zegel_app::IncomingTicket {
+        org_id: admin.org_id.clone(),
+        from: from.into(),
+        name: name.into(),
+        subject: "Printer".into(),
+        body: body.into(),
+        authenticated: true,
+        channel: "email",
+    };
+    let open = app
+        .app
+        .take_ticket(ticket(
+            "piet@klant.example",
+            "Piet Jansen",
+            "Collega met BSN 111222333 kan niet printen.",
+        ))
+        .await
+        .unwrap();
+    let referred = app
+        .app
+        .take_ticket(ticket(
+            "kees@klant.example",
+            "Kees",
+            "Het netwerk ligt eruit.",
+        ))
+        .await
+        .unwrap();
+    for lang in ["en", "nl"] {
+        for path in [
+            "/admin/helpdesk".to_owned(),
+            "/app/tickets".to_owned(),
+            format!("/app/tickets/{}", open.ticket_id),
+            format!("/app/tickets/{}", referred.ticket_id),
+        ] {
+            staff.goto(&app.url(&format!("{path}?lang={lang}"))).await;
+            staff.assert_accessible(&format!("{path} ({lang})")).await;
+        }
+        phone
+            .goto(&app.url(&format!("/helpdesk/{}/new?lang={lang}", admin.org_id)))
+            .await;
+        assert!(phone.fits_width().await);
+        phone
+            .assert_accessible(&format!("ticket form ({lang})"))
+            .await;
+    }
+    phone.fill("#email", "piet.prive@example.org").await;
+    phone.fill("#name", "Piet Jansen").await;
+    phone.fill("#subject", "Wachtwoord").await;
+    phone.fill("#message", "Ik kan niet inloggen.").await;
+    phone.submit("main form button").await;
+    phone.assert_accessible("ticket form sent").await;
+    let check_mail = app.smtp.only_mail_to("piet.prive@example.org");
+    let check_link = check_mail
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/helpdesk/check/"))
+        .unwrap()
+        .to_owned();
+    phone.goto(&check_link).await;
+    phone.assert_accessible("ticket check").await;
+
     staff.goto(&app.url("/app/compose?lang=en")).await;
     assert!(
         staff.source().await.contains("Zorgteam"),
