@@ -612,3 +612,91 @@ async fn connections_past_the_limit_are_told_to_come_back() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// Mail from outside for the helpdesk address, handed over by the organisation's mail
+/// server, becomes a ticket; only that server's DMARC pass makes the sender an approved
+/// contact; mail for anyone else from outside is still refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helpdesk_mail_from_the_organisations_server_becomes_a_ticket() {
+    let next_hop = SmtpSink::start();
+    let test = gateway_app(Backend::Postgres, &next_hop, |raw| {
+        raw.gateway_relay_peers = Some("127.0.0.1".into());
+        raw.gateway_authserv_id = Some("mx.zorg.example".into());
+    })
+    .await;
+    test.app.set_user_role(SENDER, "admin").await.unwrap();
+    let admin = test.app.store.user_by_email(SENDER).await.unwrap().unwrap();
+    test.app
+        .set_helpdesk_address(&admin, "support@zorg.example")
+        .await
+        .unwrap();
+    let customer = test
+        .app
+        .create_customer(&admin, "Klant BV", "klant.example")
+        .await
+        .unwrap();
+    test.app
+        .add_contact(
+            &admin,
+            &customer.id,
+            "piet@klant.example",
+            "Piet Jansen",
+            zegel_app::ContactRole::General,
+            "",
+        )
+        .await
+        .unwrap();
+    let ticket_mail = |results: &str, id: &str| {
+        format!(
+            "Authentication-Results: {results}\r\nFrom: Piet Jansen <piet@klant.example>\r\n\
+             To: support@zorg.example\r\nSubject: Printer\r\nMessage-ID: <{id}@klant.example>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nDe printer doet het niet.\r\n"
+        )
+        .into_bytes()
+    };
+    let vouched = test
+        .smtp_submit(
+            false,
+            "piet@klant.example",
+            &["support@zorg.example"],
+            &ticket_mail("mx.zorg.example; spf=pass smtp.mailfrom=klant.example; dmarc=pass header.from=klant.example", "t-1"),
+        )
+        .await;
+    assert!(vouched.starts_with("250"), "{vouched}");
+    // The same mail with a header the sender wrote (another authserv-id) is not vouched for.
+    let forged = test
+        .smtp_submit(
+            false,
+            "piet@klant.example",
+            &["support@zorg.example"],
+            &ticket_mail(
+                "mx.attacker.example; dmarc=pass header.from=klant.example",
+                "t-2",
+            ),
+        )
+        .await;
+    assert!(forged.starts_with("250"), "{forged}");
+    let org = admin.org_id.clone();
+    let mut states: Vec<String> = test
+        .app
+        .store
+        .tickets_of_org(&org, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.state)
+        .collect();
+    states.sort();
+    assert_eq!(states, vec!["checking", "open"]);
+    // Not an open relay: outside mail for anyone but the helpdesk is refused.
+    let relay = test
+        .smtp_submit(
+            false,
+            "piet@klant.example",
+            &[RECIPIENT],
+            &mail("x", "y", "t-3"),
+        )
+        .await;
+    assert!(relay.starts_with("550"), "{relay}");
+    assert!(next_hop.received().is_empty());
+}

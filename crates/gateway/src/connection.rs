@@ -78,9 +78,18 @@ struct Session {
     auth_failures: u32,
     /// The sender of the current transaction (a relayed one has no login).
     sender: Option<User>,
+    /// A relay peer hands over mail from outside: it may only be for a helpdesk address,
+    /// whose organisation this is once the first recipient is known.
+    inbound: Option<Inbound>,
     from: String,
     to: Vec<String>,
     data: Vec<u8>,
+}
+
+/// Mail from outside for a helpdesk, handed over by the organisation's mail server.
+#[derive(Default)]
+struct Inbound {
+    org_id: Option<String>,
 }
 
 /// What the connection does after a reply.
@@ -106,6 +115,7 @@ pub async fn handle(
         user: None,
         auth_failures: 0,
         sender: None,
+        inbound: None,
         from: String::new(),
         to: Vec::new(),
         data: Vec::new(),
@@ -208,6 +218,7 @@ fn take_line(bytes: &mut std::slice::Iter<'_, u8>, pending: &mut Vec<u8>) -> Opt
 impl Session {
     fn reset(&mut self) {
         self.sender = None;
+        self.inbound = None;
         self.from.clear();
         self.to.clear();
         self.data = Vec::new();
@@ -299,7 +310,7 @@ impl Session {
                 _ => reply("504 5.5.4 Use AUTH PLAIN or LOGIN"),
             },
             Request::Mail { from } => self.mail_from(from.address, from.size).await,
-            Request::Rcpt { to } => self.rcpt_to(&to.address),
+            Request::Rcpt { to } => self.rcpt_to(&to.address).await,
             Request::Data if self.to.is_empty() => reply("503 5.5.1 RCPT TO first"),
             Request::Data => {
                 *phase = Phase::Data(DataReceiver::new());
@@ -402,7 +413,12 @@ impl Session {
             None if self.options.relay_peers.contains(&self.peer.ip()) => {
                 match self.app.gateway_relay_sender(&from).await {
                     Ok(user) => user,
-                    Err(_) => return reply("550 5.7.1 Sender is not a user of Zegel"),
+                    // Not staff: mail from outside, acceptable only for a helpdesk address.
+                    Err(_) => {
+                        self.inbound = Some(Inbound::default());
+                        self.from = from;
+                        return reply("250 2.1.0 Sender OK");
+                    }
                 }
             }
             None => return reply("530 5.7.0 Authentication required"),
@@ -412,8 +428,20 @@ impl Session {
         reply("250 2.1.0 Sender OK")
     }
 
-    fn rcpt_to(&mut self, address: &str) -> (String, Next) {
+    async fn rcpt_to(&mut self, address: &str) -> (String, Next) {
         let reply = |text: &str| (format!("{text}\r\n"), Next::Go);
+        if let Some(inbound) = &mut self.inbound {
+            let helpdesk = self.app.helpdesk_of(address).await.ok().flatten();
+            return match helpdesk {
+                Some(org) if inbound.org_id.as_ref().is_none_or(|o| *o == org) => {
+                    inbound.org_id = Some(org);
+                    self.to.push(address.trim().to_ascii_lowercase());
+                    reply("250 2.1.5 Recipient OK")
+                }
+                Some(_) => reply("452 4.5.3 One helpdesk per message; send the rest separately"),
+                None => reply("550 5.7.1 Relaying denied: the sender is not a user of Zegel"),
+            };
+        }
         if self.sender.is_none() {
             return reply("503 5.5.1 MAIL FROM first");
         }
@@ -430,6 +458,9 @@ impl Session {
     }
 
     async fn end_of_data(&mut self) -> (String, Next) {
+        if let Some(org) = self.inbound.take().and_then(|i| i.org_id) {
+            return self.helpdesk_data(&org).await;
+        }
         let data = std::mem::take(&mut self.data);
         let Some(sender) = self.sender.clone() else {
             return ("503 5.5.1 No transaction\r\n".to_owned(), Next::Go);
@@ -457,6 +488,37 @@ impl Session {
             ),
             Err(error) => {
                 tracing::error!(%error, "gateway could not store a message");
+                (
+                    "451 4.3.0 Temporary failure; try again later\r\n".to_owned(),
+                    Next::Go,
+                )
+            }
+        }
+    }
+}
+
+impl Session {
+    /// A helpdesk mail: checked like any other, then taken in as a ticket before the `250`.
+    async fn helpdesk_data(&mut self, org: &str) -> (String, Next) {
+        let data = std::mem::take(&mut self.data);
+        self.reset();
+        if data.len() > self.options.max_message_bytes {
+            return (self.too_large(), Next::Go);
+        }
+        if has_bare_line_ending(&data) {
+            return (
+                "550 5.6.0 Bare LF or CR in the message; lines must end with CRLF\r\n".to_owned(),
+                Next::Go,
+            );
+        }
+        match self.app.helpdesk_mail(org, &data).await {
+            Ok(_) => ("250 2.0.0 Ticket received\r\n".to_owned(), Next::Go),
+            Err(zegel_app::AppError::Invalid(_)) => (
+                "550 5.6.0 The message has no readable sender\r\n".to_owned(),
+                Next::Go,
+            ),
+            Err(error) => {
+                tracing::error!(%error, "gateway could not take a helpdesk mail in");
                 (
                     "451 4.3.0 Temporary failure; try again later\r\n".to_owned(),
                     Next::Go,

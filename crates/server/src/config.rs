@@ -77,6 +77,8 @@ pub struct RawConfig {
     pub gateway_secure_senders: Option<String>,
     /// Microsoft Purview sensitivity label names or ids that make a message secure.
     pub gateway_labels: Option<String>,
+    /// The authserv-id the organisation's mail server writes in Authentication-Results.
+    pub gateway_authserv_id: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -17,6 +17,7 @@ pub struct GatewayConfig {
     pub max_message_bytes: usize,
     pub max_connections: usize,
     pub markers: zegel_app::SecureMarkers,
+    pub authserv_id: Option<String>,
 }
 
 fn list(value: &Option<String>) -> Vec<String> {
@@ -78,6 +79,10 @@ pub(crate) fn gateway_settings(
         tls,
         next_hop,
         relay_peers,
+        authserv_id: raw
+            .gateway_authserv_id
+            .clone()
+            .filter(|id| !id.trim().is_empty()),
         max_message_bytes: raw.gateway_max_message_bytes.unwrap_or(50 * 1024 * 1024),
         max_connections: raw.gateway_max_connections.unwrap_or(64),
         markers: zegel_app::SecureMarkers {

@@ -59,6 +59,7 @@ pub async fn build_app(
         app.gateway = Some(zegel_app::GatewaySettings {
             markers: gateway.markers.clone(),
             next_hop: Arc::new(zegel_mail::SmtpRelay::new(&gateway.next_hop)?),
+            authserv_id: gateway.authserv_id.clone(),
         });
     }
     Ok((app, outbox))

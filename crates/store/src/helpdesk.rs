@@ -64,6 +64,7 @@ pub struct Ticket {
 
 #[async_trait]
 pub trait HelpdeskStore: Send + Sync {
+    async fn organisation_by_helpdesk_address(&self, address: &str) -> StoreResult<Option<String>>;
     /// Conflict when a domain belongs to another customer already.
     async fn create_customer(&self, customer: &Customer, domains: &[String]) -> StoreResult<()>;
     async fn customers(&self, org_id: &str) -> StoreResult<Vec<Customer>>;

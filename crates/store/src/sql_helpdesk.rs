@@ -4,6 +4,13 @@ macro_rules! impl_helpdesk_store {
     (store = $store:ty, begin = $begin:literal $(,)?) => {
         #[async_trait::async_trait]
         impl $crate::HelpdeskStore for $store {
+            async fn organisation_by_helpdesk_address(&self, address: &str) -> StoreResult<Option<String>> {
+                Ok(sqlx::query_scalar("SELECT org_id FROM organisation_settings WHERE helpdesk_address = $1")
+                    .bind(address)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
             async fn create_customer(&self, c: &Customer, domains: &[String]) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 sqlx::query("INSERT INTO customers (id, org_id, name, created_at) VALUES ($1, $2, $3, $4)")

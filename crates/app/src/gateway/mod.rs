@@ -21,6 +21,9 @@ pub struct GatewaySettings {
     pub markers: SecureMarkers,
     /// The organisation's outgoing mail server, for mail that needs no protection.
     pub next_hop: Arc<dyn RawRelay>,
+    /// The authserv-id the organisation's mail server stamps on Authentication-Results:
+    /// only its word on a sender counts (helpdesk intake).
+    pub authserv_id: Option<String>,
 }
 
 fn key_label(id: &str) -> String {

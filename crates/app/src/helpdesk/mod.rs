@@ -6,9 +6,11 @@
 //! with a contact in CC. Third-party personal data is removed at intake.
 
 mod agents;
+mod auth_results;
 mod check;
 mod directory;
 mod intake;
+mod mail_intake;
 mod offboarding;
 mod redaction;
 
