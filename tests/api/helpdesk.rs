@@ -15,6 +15,7 @@ on_both_backends!(
     unknown_senders_are_referred_and_may_still_be_taken_as_an_incident,
     third_party_personal_data_is_removed_at_intake,
     january_moves_the_tickets_of_contacts_who_left,
+    contacts_with_an_account_sign_in_file_tickets_and_add_colleagues,
 );
 
 const HELPDESK: &str = "support@zorg.example";
@@ -500,4 +501,172 @@ async fn january_moves_the_tickets_of_contacts_who_left(backend: Backend) {
             .iter()
             .any(|e| e.action == "helpdesk.contact_offboarded")
     );
+}
+
+/// Signs a contact in on the contact portal with the code from their mail.
+async fn contact_sign_in(app: &TestApp, org: &str, email: &str) -> Browser {
+    let mut browser = Browser::new().with_language("en");
+    let account = app.url(&format!("/helpdesk/{org}/account"));
+    let csrf = browser.get(&account).await.csrf();
+    let sent = browser
+        .post(
+            &format!("{account}/code"),
+            &[("csrf", &csrf), ("email", email)],
+        )
+        .await;
+    assert!(sent.contains("If this address has an account"));
+    let code = app
+        .smtp
+        .received_by(email)
+        .last()
+        .expect("a code mail")
+        .code();
+    let signed = browser
+        .post(
+            &format!("{account}/sign-in"),
+            &[("csrf", &csrf), ("email", email), ("code", &code)],
+        )
+        .await;
+    assert_eq!(
+        signed.location.as_deref(),
+        Some(format!("/helpdesk/{org}/account").as_str())
+    );
+    browser
+}
+
+async fn contacts_with_an_account_sign_in_file_tickets_and_add_colleagues(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (mut admin, csrf, org) = helpdesk(&app).await;
+    let piet = app
+        .app
+        .store
+        .contact_by_email(&org, "piet@klant.example")
+        .await
+        .unwrap()
+        .unwrap();
+    let ilse = app
+        .app
+        .store
+        .contact_by_email(&org, "ilse@klant.example")
+        .await
+        .unwrap()
+        .unwrap();
+    admin
+        .submit(
+            &app.url(&format!("/admin/helpdesk/contacts/{}/account", piet.id)),
+            &[("csrf", &csrf)],
+        )
+        .await;
+
+    // Without an account: the same answer, and no mail.
+    let mut stranger = Browser::new().with_language("en");
+    let account = app.url(&format!("/helpdesk/{org}/account"));
+    let token = stranger.get(&account).await.csrf();
+    let answer = stranger
+        .post(
+            &format!("{account}/code"),
+            &[("csrf", &token), ("email", "ilse@klant.example")],
+        )
+        .await;
+    assert!(answer.contains("If this address has an account"));
+    assert!(app.smtp.received_by("ilse@klant.example").is_empty());
+    let refused = stranger
+        .post(
+            &format!("{account}/sign-in"),
+            &[
+                ("csrf", &token),
+                ("email", "ilse@klant.example"),
+                ("code", "123456"),
+            ],
+        )
+        .await;
+    assert!(refused.contains("That did not work"));
+
+    let mut browser = contact_sign_in(&app, &org, "piet@klant.example").await;
+    let page = browser.get(&account).await;
+    assert!(page.contains("You have no tickets yet."), "{}", page.body);
+    let csrf_c = page.csrf();
+    browser
+        .submit(
+            &format!("{account}/tickets"),
+            &[
+                ("csrf", &csrf_c),
+                ("subject", "Scanner"),
+                ("message", "De scanner doet het niet."),
+            ],
+        )
+        .await;
+    let page = browser.get(&account).await;
+    assert!(page.contains("Scanner · Open"), "{}", page.body);
+    let page = browser
+        .submit(
+            &format!("{account}/colleagues"),
+            &[
+                ("csrf", &csrf_c),
+                ("name", "Kees Bakker"),
+                ("email", "kees@klant.example"),
+                ("role", "ict"),
+            ],
+        )
+        .await;
+    assert!(
+        page.contains("Your colleague is now a contact person"),
+        "{}",
+        page.body
+    );
+    let kees = app
+        .app
+        .store
+        .contact_by_email(&org, "kees@klant.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kees.added_by, format!("contact:{}", piet.id));
+
+    // An ICT contact cannot add colleagues.
+    app.app
+        .grant_portal_account(
+            &app.app.store.user_by_email(SENDER).await.unwrap().unwrap(),
+            &ilse.id,
+        )
+        .await
+        .unwrap();
+    let mut ilse_browser = contact_sign_in(&app, &org, "ilse@klant.example").await;
+    let page = ilse_browser.get(&account).await;
+    assert!(!page.contains("Add a colleague"));
+    let refused = ilse_browser
+        .post(
+            &format!("{account}/colleagues"),
+            &[
+                ("csrf", &page.csrf()),
+                ("name", "X"),
+                ("email", "x@klant.example"),
+                ("role", "general"),
+            ],
+        )
+        .await;
+    assert!(refused.contains("only a general contact"));
+
+    // Deactivated: the session ends and no code comes any more.
+    admin
+        .submit(
+            &app.url(&format!("/admin/helpdesk/contacts/{}/deactivate", piet.id)),
+            &[("csrf", &csrf)],
+        )
+        .await;
+    assert!(
+        browser
+            .get(&account)
+            .await
+            .contains("Sign in for contact persons")
+    );
+    let mails = app.smtp.received_by("piet@klant.example").len();
+    let token = stranger.get(&account).await.csrf();
+    stranger
+        .post(
+            &format!("{account}/code"),
+            &[("csrf", &token), ("email", "piet@klant.example")],
+        )
+        .await;
+    assert_eq!(app.smtp.received_by("piet@klant.example").len(), mails);
 }

@@ -307,6 +307,36 @@ async fn a_sender_and_a_recipient_in_chromium() {
         .to_owned();
     phone.goto(&check_link).await;
     phone.assert_accessible("ticket check").await;
+    // The contact portal: sign in with a code, then the account page.
+    let piet = app
+        .app
+        .store
+        .contact_by_email(&admin.org_id, "piet@klant.example")
+        .await
+        .unwrap()
+        .unwrap();
+    app.app
+        .grant_portal_account(&admin, &piet.id)
+        .await
+        .unwrap();
+    phone
+        .goto(&app.url(&format!("/helpdesk/{}/account?lang=en", admin.org_id)))
+        .await;
+    phone.assert_accessible("contact sign-in").await;
+    phone.fill("#email", "piet@klant.example").await;
+    phone.submit("form[action$='/code'] button").await;
+    phone.assert_accessible("contact code sent").await;
+    let code = app
+        .smtp
+        .received_by("piet@klant.example")
+        .last()
+        .unwrap()
+        .code();
+    phone.fill("#code", &code).await;
+    phone.submit("form[action$='/sign-in'] button").await;
+    assert!(phone.source().await.contains("my-tickets"));
+    assert!(phone.fits_width().await);
+    phone.assert_accessible("contact account").await;
 
     staff.goto(&app.url("/app/compose?lang=en")).await;
     assert!(

@@ -70,7 +70,7 @@ pub use staff::{
 pub use worker::{RetentionReport, Worker};
 pub use zegel_crypto::Token;
 pub use zegel_domain::Language;
-pub use zegel_store::User;
+pub use zegel_store::{Contact, User};
 
 /// Everything a service needs, cheap to clone into each request.
 #[derive(Clone)]

@@ -29,6 +29,14 @@ pub struct Contact {
     pub created_at: UnixTime,
 }
 
+/// A pending sign-in code of a contact's portal account.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ContactSignIn {
+    pub signin_code_hmac: Option<Vec<u8>>,
+    pub signin_expires_at: Option<UnixTime>,
+    pub signin_attempts: i64,
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TicketProfile {
     pub id: String,
@@ -82,6 +90,29 @@ pub trait HelpdeskStore: Send + Sync {
     /// Contacts deactivated before `before`, in every organisation (the yearly offboarding).
     async fn contacts_deactivated_before(&self, before: UnixTime) -> StoreResult<Vec<Contact>>;
     async fn delete_contact(&self, id: &str) -> StoreResult<()>;
+
+    async fn set_portal_account(&self, contact_id: &str, on: bool) -> StoreResult<()>;
+    /// A new sign-in code (tries start again).
+    async fn set_contact_signin(
+        &self,
+        contact_id: &str,
+        hmac: &[u8],
+        expires_at: UnixTime,
+    ) -> StoreResult<()>;
+    async fn contact_signin(&self, contact_id: &str) -> StoreResult<Option<ContactSignIn>>;
+    /// Counts a try at the sign-in code; returns the tries so far.
+    async fn spend_contact_signin(&self, contact_id: &str) -> StoreResult<i64>;
+    /// The code was used: it is gone, and the session starts.
+    async fn start_contact_session(
+        &self,
+        contact_id: &str,
+        id_hash: &[u8],
+        now: UnixTime,
+    ) -> StoreResult<()>;
+    /// (contact id, created, last seen) of a session.
+    async fn contact_session(&self, id_hash: &[u8]) -> StoreResult<Option<(String, i64, i64)>>;
+    async fn touch_contact_session(&self, id_hash: &[u8], now: UnixTime) -> StoreResult<()>;
+    async fn delete_contact_session(&self, id_hash: &[u8]) -> StoreResult<()>;
 
     async fn profile_by_email(
         &self,

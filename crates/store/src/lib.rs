@@ -30,7 +30,7 @@ pub use admin::{AdminStore, OrganisationSettings, SharedMailbox};
 pub use attachments::{Attachment, AttachmentStore, Draft, SpaceLimits, SpaceReservation};
 pub use error::{StoreError, StoreResult};
 pub use gateway::{GatewayMessage, GatewayStore};
-pub use helpdesk::{Contact, Customer, HelpdeskStore, Ticket, TicketProfile};
+pub use helpdesk::{Contact, ContactSignIn, Customer, HelpdeskStore, Ticket, TicketProfile};
 pub use postgres::PostgresStore;
 pub use records::*;
 pub use sqlite::SqliteStore;

@@ -119,6 +119,7 @@ macro_rules! impl_helpdesk_store {
             async fn delete_contact(&self, id: &str) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
                 for statement in [
+                    "DELETE FROM contact_sessions WHERE contact_id = $1",
                     "UPDATE tickets SET contact_id = NULL WHERE contact_id = $1",
                     "UPDATE tickets SET cc_contact_id = NULL WHERE cc_contact_id = $1",
                     "DELETE FROM contacts WHERE id = $1",
@@ -126,6 +127,79 @@ macro_rules! impl_helpdesk_store {
                     sqlx::query(statement).bind(id).execute(&mut *tx).await?;
                 }
                 tx.commit().await?;
+                Ok(())
+            }
+
+            async fn set_portal_account(&self, contact_id: &str, on: bool) -> StoreResult<()> {
+                sqlx::query("UPDATE contacts SET portal_account = $2 WHERE id = $1")
+                    .bind(contact_id)
+                    .bind(i64::from(on))
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn set_contact_signin(&self, contact_id: &str, hmac: &[u8], expires_at: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE contacts SET signin_code_hmac = $2, signin_expires_at = $3, signin_attempts = 0 WHERE id = $1")
+                    .bind(contact_id)
+                    .bind(hmac)
+                    .bind(expires_at)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn contact_signin(&self, contact_id: &str) -> StoreResult<Option<ContactSignIn>> {
+                Ok(sqlx::query_as("SELECT signin_code_hmac, signin_expires_at, signin_attempts FROM contacts WHERE id = $1")
+                    .bind(contact_id)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn spend_contact_signin(&self, contact_id: &str) -> StoreResult<i64> {
+                Ok(sqlx::query_scalar("UPDATE contacts SET signin_attempts = signin_attempts + 1 WHERE id = $1 RETURNING signin_attempts")
+                    .bind(contact_id)
+                    .fetch_one(&self.pool)
+                    .await?)
+            }
+
+            async fn start_contact_session(&self, contact_id: &str, id_hash: &[u8], now: UnixTime) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin).await?;
+                sqlx::query("UPDATE contacts SET signin_code_hmac = NULL, signin_expires_at = NULL WHERE id = $1")
+                    .bind(contact_id)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO contact_sessions (id_hash, contact_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)")
+                    .bind(id_hash)
+                    .bind(contact_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn contact_session(&self, id_hash: &[u8]) -> StoreResult<Option<(String, i64, i64)>> {
+                Ok(sqlx::query_as("SELECT contact_id, created_at, last_seen_at FROM contact_sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
+            async fn touch_contact_session(&self, id_hash: &[u8], now: UnixTime) -> StoreResult<()> {
+                sqlx::query("UPDATE contact_sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .bind(now)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn delete_contact_session(&self, id_hash: &[u8]) -> StoreResult<()> {
+                sqlx::query("DELETE FROM contact_sessions WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(())
             }
 

@@ -7,7 +7,7 @@ use zegel_domain::UnixTime;
 use crate::admin::{OrganisationSettings, SharedMailbox};
 use crate::attachments::{Attachment, Draft, SpaceLimits, SpaceReservation};
 use crate::gateway::GatewayMessage;
-use crate::helpdesk::{Contact, Customer, Ticket, TicketProfile};
+use crate::helpdesk::{Contact, ContactSignIn, Customer, Ticket, TicketProfile};
 use crate::records::*;
 use crate::sql_admin::impl_admin_store;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};

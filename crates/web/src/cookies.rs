@@ -45,16 +45,20 @@ pub fn session(jar: &CookieJar) -> Option<String> {
     jar.get(SESSION).map(|c| c.value().to_owned())
 }
 
-pub fn with_staff_session(jar: CookieJar, session: &Token) -> CookieJar {
-    jar.add(secret_cookie(STAFF_SESSION, session.expose().to_owned()))
+/// A helpdesk contact's session on the contact portal.
+pub const CONTACT_SESSION: &str = "__Host-zegel-contact";
+
+/// Sets a session cookie (`STAFF_SESSION` or `CONTACT_SESSION`).
+pub fn with_session_cookie(jar: CookieJar, name: &'static str, session: &Token) -> CookieJar {
+    jar.add(secret_cookie(name, session.expose().to_owned()))
 }
 
-pub fn staff_session(jar: &CookieJar) -> Option<String> {
-    jar.get(STAFF_SESSION).map(|c| c.value().to_owned())
+pub fn session_cookie(jar: &CookieJar, name: &str) -> Option<String> {
+    jar.get(name).map(|c| c.value().to_owned())
 }
 
-pub fn without_staff_session(jar: CookieJar) -> CookieJar {
-    jar.remove(Cookie::build(STAFF_SESSION).path("/"))
+pub fn without_session_cookie(jar: CookieJar, name: &'static str) -> CookieJar {
+    jar.remove(Cookie::build(name).path("/"))
 }
 
 pub fn with_language(jar: CookieJar, code: &'static str) -> CookieJar {

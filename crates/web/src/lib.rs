@@ -12,6 +12,7 @@ mod download;
 mod health;
 mod held;
 mod helpdesk;
+mod helpdesk_account;
 mod language;
 mod metrics;
 mod portal;
@@ -45,6 +46,7 @@ pub fn router(app: App, options: WebOptions) -> Router {
         .merge(admin::routes())
         .merge(brand::routes())
         .merge(helpdesk::routes())
+        .merge(helpdesk_account::routes())
         .merge(metrics::routes());
     if let Some(outbox) = options.dev_outbox.clone() {
         router = router.merge(dev_outbox::routes(outbox));

@@ -37,7 +37,7 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    async fn view(&self, ticket: Ticket) -> AppResult<TicketView> {
+    pub(crate) async fn ticket_view_of(&self, ticket: Ticket) -> AppResult<TicketView> {
         let key = match &ticket.wrapped_dek {
             Some(wrapped) => {
                 Some(self.unwrap_key(ticket.kek_version, wrapped, &key_label(&ticket.id))?)
@@ -85,14 +85,14 @@ impl App {
     pub async fn tickets(&self, agent: &User) -> AppResult<Vec<TicketView>> {
         let mut views = Vec::new();
         for ticket in self.store.tickets_of_org(&agent.org_id, 500).await? {
-            views.push(self.view(ticket).await?);
+            views.push(self.ticket_view_of(ticket).await?);
         }
         Ok(views)
     }
 
     pub async fn ticket_view(&self, agent: &User, id: &str) -> AppResult<TicketView> {
         let ticket = self.agent_ticket(agent, id).await?;
-        self.view(ticket).await
+        self.ticket_view_of(ticket).await
     }
 
     pub async fn set_ticket_status(&self, agent: &User, id: &str, state: &str) -> AppResult<()> {

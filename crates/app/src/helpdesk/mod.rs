@@ -5,6 +5,7 @@
 //! referred to their organisation's administrators, and an agent may still take an incident
 //! with a contact in CC. Third-party personal data is removed at intake.
 
+mod accounts;
 mod agents;
 mod auth_results;
 mod check;

@@ -26,14 +26,15 @@ pub fn routes() -> Router<App> {
         .route("/admin/helpdesk/customers", post(add_customer))
         .route("/admin/helpdesk/customers/{id}/contacts", post(add_contact))
         .route("/admin/helpdesk/contacts/{id}/deactivate", post(deactivate))
+        .route("/admin/helpdesk/contacts/{id}/account", post(grant_account))
 }
 
 pub struct CustomerRow {
     pub id: String,
     pub name: String,
     pub domains: String,
-    /// (contact id, "Name <address> · role", active)
-    pub contacts: Vec<(String, String, bool)>,
+    /// (contact id, "Name <address> · role", active, has a portal account)
+    pub contacts: Vec<(String, String, bool, bool)>,
 }
 
 #[derive(Template)]
@@ -73,11 +74,9 @@ pub async fn helpdesk_page(
                 .into_iter()
                 .map(|c| {
                     let active = c.deactivated_at.is_none();
-                    (
-                        c.id,
-                        format!("{} <{}> · {}", c.name, c.email, c.role),
-                        active,
-                    )
+                    let account = c.portal_account == 1;
+                    let label = format!("{} <{}> · {}", c.name, c.email, c.role);
+                    (c.id, label, active, account)
                 })
                 .collect(),
         })
@@ -178,5 +177,18 @@ async fn deactivate(
         Err(refused) => return refused.into_response(),
     };
     let result = request.app.deactivate_contact(&admin, &id).await;
+    after_change(request, Section::Helpdesk, result).await
+}
+
+async fn grant_account(
+    request: StaffRequest,
+    Path(id): Path<String>,
+    Form(form): Form<HelpdeskForm>,
+) -> Response {
+    let admin = match posted_by_administrator(&request, &form.csrf) {
+        Ok(admin) => admin,
+        Err(refused) => return refused.into_response(),
+    };
+    let result = request.app.grant_portal_account(&admin, &id).await;
     after_change(request, Section::Helpdesk, result).await
 }

@@ -95,7 +95,7 @@ impl FromRequestParts<App> for StaffRequest {
             Some(chosen) => cookies::with_language(jar, chosen.code()),
             None => jar,
         };
-        let visit = match cookies::staff_session(&jar) {
+        let visit = match cookies::session_cookie(&jar, cookies::STAFF_SESSION) {
             Some(token) => app.staff_visit(&token).await.map_err(|error| {
                 tracing::error!(%error, "staff session lookup failed");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()

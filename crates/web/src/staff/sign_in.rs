@@ -119,7 +119,7 @@ fn continue_session(request: StaffRequest, outcome: SignInOutcome) -> Response {
         SessionStage::Enrol => "/app/enrol",
         SessionStage::SignedIn => "/app/compose",
     };
-    let jar = cookies::with_staff_session(request.jar, &token);
+    let jar = cookies::with_session_cookie(request.jar, cookies::STAFF_SESSION, &token);
     (jar, Redirect::to(next)).into_response()
 }
 
@@ -234,7 +234,8 @@ async fn enrol(mut request: StaffRequest, Form(form): Form<CodeForm>) -> Respons
             session,
             recovery_codes,
         }) => {
-            request.jar = cookies::with_staff_session(request.jar, &session);
+            request.jar =
+                cookies::with_session_cookie(request.jar, cookies::STAFF_SESSION, &session);
             request.visit = request
                 .app
                 .staff_visit(session.expose())
@@ -267,7 +268,7 @@ async fn sign_out(request: StaffRequest, Form(form): Form<CodeForm>) -> Response
     }
     let notice = Notice::success(request.texts().get("app-signed-out"));
     let mut request = request;
-    request.jar = cookies::without_staff_session(request.jar);
+    request.jar = cookies::without_session_cookie(request.jar, cookies::STAFF_SESSION);
     request.visit = None;
     show_sign_in(request, String::new(), notice)
 }
