@@ -16,6 +16,7 @@ on_both_backends!(
     third_party_personal_data_is_removed_at_intake,
     january_moves_the_tickets_of_contacts_who_left,
     contacts_with_an_account_sign_in_file_tickets_and_add_colleagues,
+    ict_contacts_file_technical_tickets_only,
 );
 
 const HELPDESK: &str = "support@zorg.example";
@@ -92,6 +93,7 @@ fn mail(org: &str, from: &str, name: &str, body: &str, vouched: bool) -> Incomin
         body: body.to_owned(),
         authenticated: vouched,
         channel: "email",
+        kind: None,
     }
 }
 
@@ -669,4 +671,59 @@ async fn contacts_with_an_account_sign_in_file_tickets_and_add_colleagues(backen
         )
         .await;
     assert_eq!(app.smtp.received_by("piet@klant.example").len(), mails);
+}
+
+async fn ict_contacts_file_technical_tickets_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, _, org) = helpdesk(&app).await;
+    let order = |from: &str, name: &str| IncomingTicket {
+        subject: "Offerte nieuwe laptops".to_owned(),
+        ..mail(
+            &org,
+            from,
+            name,
+            "Graag een offerte voor tien laptops.",
+            true,
+        )
+    };
+    let ilse = app
+        .app
+        .take_ticket(order("ilse@klant.example", "Ilse de Boer"))
+        .await
+        .unwrap();
+    assert_eq!(ilse.state, "referred");
+    let answer = app.smtp.only_mail_to("ilse@klant.example");
+    assert!(
+        answer
+            .text
+            .contains("approved by your organisation's general contact persons"),
+        "{}",
+        answer.text
+    );
+    let technical = app
+        .app
+        .take_ticket(mail(
+            &org,
+            "ilse@klant.example",
+            "Ilse de Boer",
+            "De server is traag.",
+            true,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(technical.state, "open");
+    let piet = app
+        .app
+        .take_ticket(order("piet@klant.example", "Piet Jansen"))
+        .await
+        .unwrap();
+    assert_eq!(piet.state, "open");
+    let stored = app
+        .app
+        .store
+        .ticket(&piet.ticket_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.kind, "order");
 }

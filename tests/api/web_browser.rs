@@ -255,6 +255,7 @@ async fn a_sender_and_a_recipient_in_chromium() {
         body: body.into(),
         authenticated: true,
         channel: "email",
+        kind: None,
     };
     let open = app
         .app

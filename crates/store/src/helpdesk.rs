@@ -68,6 +68,8 @@ pub struct Ticket {
     pub check_attempts: i64,
     pub created_at: UnixTime,
     pub updated_at: UnixTime,
+    /// `technical` or `order` (quotes and orders).
+    pub kind: String,
 }
 
 #[async_trait]

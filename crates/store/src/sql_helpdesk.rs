@@ -256,7 +256,7 @@ macro_rules! impl_helpdesk_store {
             }
 
             async fn insert_ticket(&self, t: &Ticket) -> StoreResult<()> {
-                sqlx::query("INSERT INTO tickets (id, org_id, customer_id, profile_id, contact_id, channel, state, subject_ct, body_ct, wrapped_dek, kek_version, removed, cc_contact_id, check_code_hmac, check_expires_at, check_attempts, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)")
+                sqlx::query("INSERT INTO tickets (id, org_id, customer_id, profile_id, contact_id, channel, state, subject_ct, body_ct, wrapped_dek, kek_version, removed, cc_contact_id, check_code_hmac, check_expires_at, check_attempts, created_at, updated_at, kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)")
                     .bind(&t.id)
                     .bind(&t.org_id)
                     .bind(&t.customer_id)
@@ -275,6 +275,7 @@ macro_rules! impl_helpdesk_store {
                     .bind(t.check_attempts)
                     .bind(t.created_at)
                     .bind(t.updated_at)
+                    .bind(&t.kind)
                     .execute(&self.pool)
                     .await?;
                 Ok(())

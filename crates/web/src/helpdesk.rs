@@ -67,6 +67,17 @@ struct TicketForm {
     subject: String,
     #[serde(default)]
     message: String,
+    #[serde(default)]
+    kind: String,
+}
+
+/// The form's choice: a quote or order, else a technical question.
+pub fn ticket_kind(choice: &str) -> &'static str {
+    if choice == "order" {
+        "order"
+    } else {
+        "technical"
+    }
 }
 
 #[derive(Deserialize)]
@@ -163,6 +174,7 @@ async fn submit(
         body: form.message.clone(),
         authenticated: false,
         channel: "portal",
+        kind: Some(ticket_kind(&form.kind)),
     };
     match app.take_ticket(incoming).await {
         Ok(outcome) => {

@@ -68,6 +68,8 @@ struct AccountForm {
     name: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    kind: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -291,9 +293,10 @@ async fn file_ticket(
         Ok(signed) => signed,
         Err(response) => return response,
     };
+    let kind = crate::helpdesk::ticket_kind(&form.kind);
     match visit
         .app
-        .contact_file_ticket(&contact, &form.subject, &form.message)
+        .contact_file_ticket(&contact, kind, &form.subject, &form.message)
         .await
     {
         Ok(_) => visit.back(""),

@@ -169,6 +169,7 @@ impl App {
     pub async fn contact_file_ticket(
         &self,
         contact: &Contact,
+        kind: &'static str,
         subject: &str,
         body: &str,
     ) -> AppResult<IntakeOutcome> {
@@ -185,6 +186,7 @@ impl App {
             body: body.to_owned(),
             authenticated: true,
             channel: "portal",
+            kind: Some(kind),
         })
         .await
     }

@@ -14,6 +14,8 @@ pub struct TicketView {
     pub id: String,
     pub state: String,
     pub channel: String,
+    /// `technical` or `order`.
+    pub kind: String,
     pub subject: Option<String>,
     pub body: Option<String>,
     pub from_email: String,
@@ -77,6 +79,7 @@ impl App {
             id: ticket.id,
             state: ticket.state,
             channel: ticket.channel,
+            kind: ticket.kind,
             created_at: ticket.created_at,
             updated_at: ticket.updated_at,
         })

@@ -23,6 +23,30 @@ pub struct IncomingTicket {
     pub authenticated: bool,
     /// `email` or `portal`.
     pub channel: &'static str,
+    /// `technical`, or `order` for quotes and orders (general contacts only); `None`: read
+    /// from the subject.
+    pub kind: Option<&'static str>,
+}
+
+/// Words in a subject that make a mail about a quote or an order.
+const ORDER_WORDS: [&str; 6] = [
+    "offerte",
+    "quote",
+    "quotation",
+    "order",
+    "bestelling",
+    "opdracht",
+];
+
+fn kind_of(incoming: &IncomingTicket) -> &'static str {
+    incoming.kind.unwrap_or_else(|| {
+        let subject = incoming.subject.to_lowercase();
+        if ORDER_WORDS.iter().any(|w| subject.contains(w)) {
+            "order"
+        } else {
+            "technical"
+        }
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -42,6 +66,8 @@ enum Sender {
     /// registered address first.
     ToCheck(Contact),
     Unknown,
+    /// An approved contact whose role does not cover this kind of ticket.
+    NotForRole,
 }
 
 /// Mail to someone outside, in Dutch and English (their language is unknown).
@@ -136,7 +162,14 @@ impl App {
     pub async fn take_ticket(&self, incoming: IncomingTicket) -> AppResult<IntakeOutcome> {
         let from = EmailAddress::parse(&incoming.from)
             .map_err(|e| AppError::Invalid(vec![format!("from: {e}")]))?;
-        let sender = self.identify(&incoming, &from).await?;
+        let kind = kind_of(&incoming);
+        let sender = match self.identify(&incoming, &from).await? {
+            // ICT contacts file technical tickets only.
+            Sender::Approved(c) | Sender::ToCheck(c) if kind == "order" && c.role != "general" => {
+                Sender::NotForRole
+            }
+            other => other,
+        };
         let profile = self.profile_for(&incoming, &from).await?;
         let internal = self.store.organisation_domains(&incoming.org_id).await?;
         let body =
@@ -159,7 +192,7 @@ impl App {
         let (state, contact, code) = match &sender {
             Sender::Approved(contact) => ("open", Some(contact.clone()), None),
             Sender::ToCheck(contact) => ("checking", Some(contact.clone()), Some(generate_code())),
-            Sender::Unknown => ("referred", None, None),
+            Sender::Unknown | Sender::NotForRole => ("referred", None, None),
         };
         let ticket = Ticket {
             id: id.clone(),
@@ -182,6 +215,7 @@ impl App {
             check_attempts: 0,
             created_at: now,
             updated_at: now,
+            kind: kind.to_owned(),
         };
         self.store.insert_ticket(&ticket).await?;
         self.audit(
@@ -192,11 +226,16 @@ impl App {
             serde_json::json!({"state": state, "channel": incoming.channel, "removed": removed}),
         )
         .await?;
+        // The answer: the state, or why an approved contact's ticket was referred.
+        let reply = match &sender {
+            Sender::NotForRole => "role",
+            _ => state,
+        };
         self.answer_sender(
             &incoming,
             &from,
             &id,
-            state,
+            reply,
             &removed,
             contact.as_ref(),
             code.as_deref().map(String::as_str),
@@ -236,6 +275,7 @@ impl App {
                     &[("number", number), ("link", &link)],
                 )
             }
+            "role" => bilingual("helpdesk-mail-role", &[("number", number)]),
             _ => bilingual("helpdesk-mail-referred", &[("number", number)]),
         };
         if !removed.is_empty() {

@@ -50,6 +50,7 @@ impl App {
             body: message.body_text(0).unwrap_or_default().into_owned(),
             authenticated,
             channel: "email",
+            kind: None,
         })
         .await
     }

@@ -73,3 +73,7 @@ helpdesk-colleague-added = Your colleague is now a contact person.
 helpdesk-sign-out = Sign out
 admin-grant-account = Give a portal account
 admin-has-account = has a portal account
+helpdesk-mail-role = We received your message ({ $number }). Quotes and orders are approved by your organisation's general contact persons; please ask one of them to send it.
+helpdesk-kind = What is it about?
+helpdesk-kind-technical = A technical question or problem
+helpdesk-kind-order = A quote or an order

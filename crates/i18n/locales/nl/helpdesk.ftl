@@ -73,3 +73,7 @@ helpdesk-colleague-added = Uw collega is nu contactpersoon.
 helpdesk-sign-out = Afmelden
 admin-grant-account = Portaalaccount geven
 admin-has-account = heeft een portaalaccount
+helpdesk-mail-role = We hebben uw bericht ontvangen ({ $number }). Offertes en bestellingen worden goedgekeurd door de algemene contactpersonen van uw organisatie; vraag een van hen het te sturen.
+helpdesk-kind = Waar gaat het over?
+helpdesk-kind-technical = Een technische vraag of storing
+helpdesk-kind-order = Een offerte of bestelling

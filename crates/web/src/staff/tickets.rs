@@ -49,6 +49,7 @@ struct TicketPage {
     state: String,
     from: String,
     customer: String,
+    kind: String,
     contact: String,
     cc: Option<String>,
     removed: Option<String>,
@@ -137,6 +138,11 @@ async fn render(
         state: state_text(&t, &view.state),
         from: from_of(&view),
         customer: view.customer.clone().unwrap_or_default(),
+        kind: t.get(if view.kind == "order" {
+            "helpdesk-kind-order"
+        } else {
+            "helpdesk-kind-technical"
+        }),
         contact,
         cc: view
             .cc
