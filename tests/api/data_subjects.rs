@@ -92,7 +92,7 @@ async fn a_person_can_see_correct_and_erase_what_is_held_about_them(backend: Bac
         (status, report),
         (
             StatusCode::OK,
-            json!({"recipients": 1, "messages_shredded": 1})
+            json!({"recipients": 1, "messages_shredded": 1, "kept_under_legal_hold": 0})
         )
     );
     let gone = app
