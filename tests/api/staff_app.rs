@@ -317,6 +317,7 @@ async fn a_sender_revokes_one_recipient_moves_the_end_and_replies_back(backend: 
     app.run_jobs().await;
     let id = sent["id"].as_str().unwrap();
     let jan = sent["recipients"][0]["delivery_id"].as_str().unwrap();
+    let first_recipients = sent["recipients"].clone();
     let page_url = app.url(&format!("/app/sent/{id}"));
     let page = browser.get(&page_url).await;
     let csrf = page.csrf();
@@ -413,8 +414,46 @@ async fn a_sender_revokes_one_recipient_moves_the_end_and_replies_back(backend: 
     // Notification, code, "Vraag", and now the reply back.
     assert_eq!(subjects.len(), 4, "{subjects:?}");
 
+    // Piet's own access ends on a later day (not after the message itself).
+    let piet_delivery = first_recipients[1]["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let revoke_piet = app.url(&format!("/app/sent/{id}/revoke/{piet_delivery}"));
+    let refused = browser
+        .post(
+            &revoke_piet,
+            &[("csrf", &csrf), ("date", &app.clock_date(5))],
+        )
+        .await;
+    assert!(
+        refused.contains("before the message expires"),
+        "{}",
+        refused.body
+    );
+    browser
+        .post(
+            &revoke_piet,
+            &[("csrf", &csrf), ("date", &app.clock_date(2))],
+        )
+        .await;
+    assert!(browser.get(&page_url).await.contains("Access ends"));
+    let fresh = Browser::new().with_language("en").get(&piet_link).await;
+    assert!(
+        fresh.contains("Send me a code") || fresh.contains("code"),
+        "{}",
+        fresh.body
+    );
+    app.clock.advance(2 * 86_400);
+    let fresh = Browser::new().with_language("en").get(&piet_link).await;
+    assert!(
+        fresh.contains("This message is not available"),
+        "{}",
+        fresh.body
+    );
+
     // The moved end holds: the message expires then.
-    app.clock.advance(3 * 86_400 + 1);
+    app.clock.advance(86_400 + 1);
     assert_eq!(
         app.worker.expire_messages().await.unwrap(),
         vec![id.to_owned()]

@@ -139,7 +139,7 @@ impl App {
             organisation: org,
         } = self.parties(&view.delivery.message_id).await?;
         if MessageState::parse(&message.state) != Some(MessageState::Sent)
-            || view.delivery.revoked_at.is_some()
+            || view.delivery.revoked_at.is_some_and(|at| at <= self.now())
         {
             return Ok(());
         }

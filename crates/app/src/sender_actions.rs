@@ -23,6 +23,18 @@ impl App {
         message_id: &str,
         delivery_id: &str,
     ) -> AppResult<()> {
+        self.end_recipient_access(sender, message_id, delivery_id, self.now())
+            .await
+    }
+
+    /// Ends one recipient's access at `at`: now, or a moment before the message expires.
+    pub async fn end_recipient_access(
+        &self,
+        sender: &User,
+        message_id: &str,
+        delivery_id: &str,
+        at: i64,
+    ) -> AppResult<()> {
         let message = self.owned_message(sender, message_id).await?;
         let delivery = self
             .store
@@ -30,19 +42,31 @@ impl App {
             .await?
             .filter(|d| d.delivery.message_id == message.id)
             .ok_or(AppError::NotFound)?;
+        let now = self.now();
+        if at < now || at >= message.expires_at {
+            return Err(AppError::Invalid(vec![
+                "the end of a recipient's access must be after now and before the message expires"
+                    .to_owned(),
+            ]));
+        }
         if self
             .store
-            .revoke_delivery(&delivery.delivery.id, self.now())
+            .revoke_delivery(&delivery.delivery.id, at, now)
             .await?
         {
-            self.audit(
-                &message.org_id,
-                &sender.id,
-                "delivery.revoked",
-                delivery_id,
-                serde_json::json!({"message_id": message.id}),
-            )
-            .await?;
+            let (action, detail) = if at <= now {
+                (
+                    "delivery.revoked",
+                    serde_json::json!({"message_id": message.id}),
+                )
+            } else {
+                (
+                    "delivery.revocation_scheduled",
+                    serde_json::json!({"message_id": message.id, "at": at}),
+                )
+            };
+            self.audit(&message.org_id, &sender.id, action, delivery_id, detail)
+                .await?;
         }
         Ok(())
     }

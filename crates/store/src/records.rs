@@ -83,7 +83,7 @@ pub struct Delivery {
     pub locked_at: Option<UnixTime>,
     pub wrong_number_reported_at: Option<UnixTime>,
     pub downloaded_at: Option<UnixTime>,
-    /// The sender ended access for this recipient alone.
+    /// When the sender ended (or ends) access for this recipient alone.
     pub revoked_at: Option<UnixTime>,
 }
 

@@ -176,19 +176,22 @@ macro_rules! impl_staff_store {
                 Ok(())
             }
 
-            async fn revoke_delivery(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool> {
+            async fn revoke_delivery(&self, delivery_id: &str, at: UnixTime, now: UnixTime) -> StoreResult<bool> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                let done = sqlx::query("UPDATE deliveries SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+                let done = sqlx::query("UPDATE deliveries SET revoked_at = $2 WHERE id = $1 AND (revoked_at IS NULL OR revoked_at > $3)")
                     .bind(delivery_id)
+                    .bind(at)
                     .bind(now)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected()
                     == 1;
-                sqlx::query("DELETE FROM portal_sessions WHERE delivery_id = $1")
-                    .bind(delivery_id)
-                    .execute(&mut *tx)
-                    .await?;
+                if at <= now {
+                    sqlx::query("DELETE FROM portal_sessions WHERE delivery_id = $1")
+                        .bind(delivery_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 tx.commit().await?;
                 Ok(done)
             }

@@ -84,8 +84,14 @@ pub trait StaffStore: Send + Sync {
         now: UnixTime,
     ) -> StoreResult<()>;
 
-    /// Ends one recipient's access (and their portal sessions); false when already ended.
-    async fn revoke_delivery(&self, delivery_id: &str, now: UnixTime) -> StoreResult<bool>;
+    /// Ends one recipient's access at `at` (now, or later); their portal sessions end when
+    /// `at` is now. False when their access has ended already.
+    async fn revoke_delivery(
+        &self,
+        delivery_id: &str,
+        at: UnixTime,
+        now: UnixTime,
+    ) -> StoreResult<bool>;
     /// Moves the end of a message still available; false when it is not.
     async fn set_message_expiry(&self, message_id: &str, expires_at: UnixTime)
     -> StoreResult<bool>;

@@ -112,6 +112,15 @@ impl App {
         if message.state == MessageState::Sent.as_str() && message.expires_at <= self.now() {
             message.state = MessageState::Expired.as_str().to_owned();
         }
+        // A recipient's access the sender set to end later has not ended yet.
+        let mut delivery = delivery;
+        if delivery
+            .delivery
+            .revoked_at
+            .is_some_and(|at| at > self.now())
+        {
+            delivery.delivery.revoked_at = None;
+        }
         Ok(LinkContext {
             delivery,
             message,

@@ -215,3 +215,6 @@ admin-archive-explain = Every message that still exists, with its replies and fi
 admin-archive-download = Download the archive (.zip)
 app-proof = Download the proof of delivery
 admin-audit-retention = Keep audit records for (days; 2192 is six years)
+app-recipient-ends = Access ends { $date }
+app-recipient-end-label = End on
+app-recipient-end-invalid = Choose a date after today and before the message expires.

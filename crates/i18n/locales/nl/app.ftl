@@ -215,3 +215,6 @@ admin-archive-explain = Elk bericht dat nog bestaat, met antwoorden en bestanden
 admin-archive-download = Archief downloaden (.zip)
 app-proof = Bewijs van aflevering downloaden
 admin-audit-retention = Auditregels bewaren (dagen; 2192 is zes jaar)
+app-recipient-ends = Toegang eindigt { $date }
+app-recipient-end-label = Beëindigen op
+app-recipient-end-invalid = Kies een datum na vandaag en voordat het bericht verloopt.

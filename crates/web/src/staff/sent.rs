@@ -57,6 +57,8 @@ pub struct RecipientRow {
     pub replied: String,
     pub locked: bool,
     pub revoked: bool,
+    /// When the sender set this recipient's access to end later.
+    pub ends: Option<String>,
 }
 
 pub struct ThreadLink {
@@ -182,7 +184,7 @@ async fn list(mut request: StaffRequest) -> Response {
     request.page(StatusCode::OK, &page)
 }
 
-fn recipient_row(t: &Texts, r: &DeliveryStatus) -> RecipientRow {
+fn recipient_row(t: &Texts, r: &DeliveryStatus, now: i64) -> RecipientRow {
     RecipientRow {
         delivery_id: r.delivery_id.clone(),
         email: r.email.clone(),
@@ -191,7 +193,11 @@ fn recipient_row(t: &Texts, r: &DeliveryStatus) -> RecipientRow {
         downloaded: moment(t, r.downloaded_at),
         replied: moment(t, r.replied_at),
         locked: r.locked,
-        revoked: r.revoked_at.is_some(),
+        revoked: r.revoked_at.is_some_and(|at| at <= now),
+        ends: r
+            .revoked_at
+            .filter(|at| *at > now)
+            .map(|at| t.with("app-recipient-ends", "date", &format_time(t.language(), at))),
     }
 }
 
@@ -204,6 +210,7 @@ async fn render_message(mut request: StaffRequest, id: &str, notice: Option<Noti
         Err(error) => return request.failure(error),
     };
     let can_undo = request.app.can_undo(&visit.user, id).await.unwrap_or(false);
+    let now = zegel_app::Clock::now(request.app.clock.as_ref());
     let thread = match request.app.thread_of(&visit.user, id).await {
         Ok(entries) if entries.len() > 1 => entries,
         Ok(_) => Vec::new(),
@@ -270,7 +277,7 @@ async fn render_message(mut request: StaffRequest, id: &str, notice: Option<Noti
             .summary
             .recipients
             .iter()
-            .map(|r| recipient_row(&t, r))
+            .map(|r| recipient_row(&t, r, now))
             .collect(),
         files,
         replies,
@@ -382,23 +389,35 @@ fn iso_date(unix: i64) -> String {
     )
 }
 
+/// Ends one recipient's access now, or (with a date) at the start of that day.
 async fn revoke_recipient(
     request: StaffRequest,
     Path((id, delivery_id)): Path<(String, String)>,
-    Form(form): Form<CsrfForm>,
+    Form(form): Form<EndForm>,
 ) -> Response {
     let visit = match request.posted(&form.csrf) {
         Ok(visit) => visit,
         Err(refused) => return refused.into_response(),
     };
-    if let Err(error) = request
-        .app
-        .revoke_recipient(&visit.user, &id, &delivery_id)
-        .await
-    {
-        return request.failure(error);
+    let app = &request.app;
+    let result = match form.date.trim() {
+        "" => app.revoke_recipient(&visit.user, &id, &delivery_id).await,
+        date => match super::start_of_day(date) {
+            Some(at) => {
+                app.end_recipient_access(&visit.user, &id, &delivery_id, at)
+                    .await
+            }
+            None => Err(zegel_app::AppError::Invalid(Vec::new())),
+        },
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/app/sent/{id}")).into_response(),
+        Err(zegel_app::AppError::Invalid(_)) => {
+            let notice = Notice::error(request.texts().get("app-recipient-end-invalid"));
+            render_message(request, &id, notice).await
+        }
+        Err(error) => request.failure(error),
     }
-    Redirect::to(&format!("/app/sent/{id}")).into_response()
 }
 
 async fn end_access(
