@@ -376,3 +376,46 @@ async fn axe_reports_the_faults_of_a_faulty_page() {
     }
     browser.quit().await;
 }
+
+/// The pages outside the main loop: the page where a sender sets the checks for held gateway
+/// mail, and the development outbox.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_held_mail_page_and_the_outbox_pass_axe() {
+    let next_hop = crate::support::SmtpSink::start();
+    let hop = next_hop.url();
+    let app = spawn_app_with(Backend::Sqlite, move |raw| {
+        raw.sms_provider = Some("outbox".into());
+        raw.gateway_listen = Some("127.0.0.1:0".into());
+        raw.gateway_next_hop = Some(hop);
+    })
+    .await;
+    let raw = format!(
+        "From: Anne Bakker <{SENDER}>\r\nTo: {RECIPIENT}\r\nSubject: [secure] Dossier\r\n\
+         Message-ID: <held-axe@zorg.example>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nZie dossier.\r\n"
+    );
+    let reply = app
+        .smtp_submit(true, SENDER, &[RECIPIENT], raw.as_bytes())
+        .await;
+    assert!(reply.starts_with("250"), "{reply}");
+    app.run_jobs().await;
+    let told = app.smtp.only_mail_to(SENDER);
+    let link = told
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/gateway/held/"))
+        .expect("a link to the held mail")
+        .to_owned();
+    let browser = Chromium::desktop().await;
+    for lang in ["en", "nl"] {
+        browser.goto(&format!("{link}?lang={lang}")).await;
+        assert!(browser.source().await.contains(RECIPIENT));
+        browser
+            .assert_accessible(&format!("held gateway mail ({lang})"))
+            .await;
+    }
+    browser.goto(&app.url("/dev/outbox")).await;
+    assert!(browser.source().await.contains("class=\"outbox\""), "{}", browser.source().await);
+    browser.assert_accessible("dev outbox").await;
+    browser.quit().await;
+}
