@@ -415,7 +415,11 @@ async fn the_held_mail_page_and_the_outbox_pass_axe() {
             .await;
     }
     browser.goto(&app.url("/dev/outbox")).await;
-    assert!(browser.source().await.contains("class=\"outbox\""), "{}", browser.source().await);
+    assert!(
+        browser.source().await.contains("class=\"outbox\""),
+        "{}",
+        browser.source().await
+    );
     browser.assert_accessible("dev outbox").await;
     browser.quit().await;
 }
