@@ -280,8 +280,8 @@ impl App {
             &reply_label(&reply.id),
         )?;
         // A reply to a shared mailbox's message goes to the mailbox, for all its members.
-        let to = match self.store.message_mailbox(&message.id).await? {
-            Some(id) => self.store.mailbox(&id).await?.map(|m| m.email),
+        let to = match &message.mailbox_id {
+            Some(id) => self.store.mailbox(id).await?.map(|m| m.email),
             None => None,
         }
         .unwrap_or_else(|| sender.email.clone());

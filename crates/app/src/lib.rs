@@ -88,6 +88,7 @@ pub struct App {
     /// How long a worker holds a claimed job before another may take it over.
     pub job_lease_seconds: i64,
     rules: Arc<protection::RulesCache>,
+    settings_cache: Arc<console::SettingsCache>,
     /// Base of every link in mail, without a trailing slash.
     pub public_url: String,
     pub attempts: AttemptPolicy,
@@ -119,6 +120,7 @@ impl App {
             gateway: None,
             job_lease_seconds: worker::LEASE_SECONDS,
             rules: Arc::default(),
+            settings_cache: Arc::default(),
             public_url: public_url.trim_end_matches('/').to_owned(),
             attempts: AttemptPolicy::default(),
             codes,

@@ -22,10 +22,10 @@ impl App {
 
     /// The name recipients see: the mailbox's, or the sender's own.
     pub(crate) async fn shown_sender(&self, message: &Message, sender: &User) -> AppResult<String> {
-        Ok(match self.store.message_mailbox(&message.id).await? {
+        Ok(match &message.mailbox_id {
             Some(id) => self
                 .store
-                .mailbox(&id)
+                .mailbox(id)
                 .await?
                 .map(|m| m.display_name)
                 .unwrap_or_else(|| sender.display_name.clone()),

@@ -247,6 +247,7 @@ impl App {
             expires_at,
             ended_at: None,
             secure: i64::from(protection.secure),
+            mailbox_id: request.mailbox_id.clone(),
         };
         let detail = serde_json::json!({"recipients": sent.len(), "secure": protection.secure, "expires_at": expires_at, "mailbox_id": request.mailbox_id});
         let event = self.audit_event(&org.id, &sender.id, "message.sent", &id, detail);
@@ -256,7 +257,6 @@ impl App {
                     message,
                     deliveries,
                     from_draft,
-                    mailbox_id: request.mailbox_id.clone(),
                 },
                 &jobs,
                 &event,

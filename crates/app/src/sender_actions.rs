@@ -158,7 +158,7 @@ impl App {
                     confirm_unsecured: false,
                     draft_id: None,
                     hold_seconds: None,
-                    mailbox_id: self.store.message_mailbox(message_id).await?,
+                    mailbox_id: self.owned_message(sender, message_id).await?.mailbox_id,
                 },
             )
             .await?;

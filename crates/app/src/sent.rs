@@ -193,8 +193,8 @@ impl App {
         if message.sender_id == sender.id {
             return Ok(message);
         }
-        match self.store.message_mailbox(&message.id).await? {
-            Some(mailbox) if self.is_member(sender, &mailbox).await? => Ok(message),
+        match &message.mailbox_id {
+            Some(mailbox) if self.is_member(sender, mailbox).await? => Ok(message),
             _ => Err(AppError::NotFound),
         }
     }

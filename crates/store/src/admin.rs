@@ -63,8 +63,6 @@ pub trait AdminStore: Send + Sync {
     async fn mailbox_members(&self, mailbox_id: &str) -> StoreResult<Vec<User>>;
     async fn add_mailbox_member(&self, mailbox_id: &str, user_id: &str) -> StoreResult<()>;
     async fn remove_mailbox_member(&self, mailbox_id: &str, user_id: &str) -> StoreResult<()>;
-    async fn set_message_mailbox(&self, message_id: &str, mailbox_id: &str) -> StoreResult<()>;
-    async fn message_mailbox(&self, message_id: &str) -> StoreResult<Option<String>>;
     async fn messages_by_mailbox(&self, mailbox_id: &str, limit: i64) -> StoreResult<Vec<Message>>;
 
     /// Places a recipient under a legal hold until a time, or lifts it (`None`).

@@ -65,6 +65,8 @@ pub struct Message {
     pub ended_at: Option<UnixTime>,
     /// 1: recipients read it on the portal; 0: it went as ordinary e-mail.
     pub secure: i64,
+    /// Sent as this shared mailbox.
+    pub mailbox_id: Option<String>,
 }
 
 /// One recipient of one message: its link, its progress and its failure counter.
@@ -115,8 +117,6 @@ pub struct NewMessage {
     pub deliveries: Vec<NewDelivery>,
     /// The message takes over the draft with its id (and its ready attachments).
     pub from_draft: bool,
-    /// Sent as this shared mailbox.
-    pub mailbox_id: Option<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -154,23 +154,6 @@ macro_rules! impl_admin_store {
                 Ok(())
             }
 
-            async fn set_message_mailbox(&self, message_id: &str, mailbox_id: &str) -> StoreResult<()> {
-                sqlx::query("UPDATE messages SET mailbox_id = $2 WHERE id = $1")
-                    .bind(message_id)
-                    .bind(mailbox_id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
-            async fn message_mailbox(&self, message_id: &str) -> StoreResult<Option<String>> {
-                Ok(sqlx::query_scalar::<_, Option<String>>("SELECT mailbox_id FROM messages WHERE id = $1")
-                    .bind(message_id)
-                    .fetch_optional(&self.pool)
-                    .await?
-                    .flatten())
-            }
-
             async fn messages_by_mailbox(&self, mailbox_id: &str, limit: i64) -> StoreResult<Vec<Message>> {
                 Ok(sqlx::query_as("SELECT * FROM messages WHERE mailbox_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
                     .bind(mailbox_id)

@@ -196,7 +196,7 @@ macro_rules! impl_store {
                     .bind(m.created_at)
                     .bind(m.expires_at)
                     .bind(m.secure)
-                    .bind(&new.mailbox_id)
+                    .bind(&m.mailbox_id)
                     .execute(&mut *tx)
                     .await?;
                 for (position, d) in new.deliveries.iter().enumerate() {

@@ -140,7 +140,7 @@ impl App {
         }
         settings.updated_at = self.now();
         let detail = serde_json::json!({"colour": colour, "logo": settings.brand_logo.is_some()});
-        self.store.save_organisation_settings(&settings).await?;
+        self.save_settings(&settings).await?;
         self.audit_admin(
             admin,
             "organisation.branding_changed",

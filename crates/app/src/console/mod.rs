@@ -14,6 +14,7 @@ mod users;
 pub use audit_view::AuditView;
 pub use branding::{Brand, Logo};
 pub use mailboxes::MailboxView;
+pub(crate) use policies::SettingsCache;
 pub use policies::{CheckRules, PolicyUpdate, PolicyView};
 pub use recipients_import::ImportReport;
 

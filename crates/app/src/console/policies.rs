@@ -1,6 +1,9 @@
 //! The organisation's policies: expiry, which identity checks senders may choose, how long
 //! an access code must be, SMS caps and the detection level.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 use zegel_domain::{AccessCode, ExpiryPolicy, VerificationMethod};
 use zegel_store::{OrganisationSettings, SmsCaps, User};
 
@@ -67,14 +70,48 @@ fn methods(list: &str) -> Vec<VerificationMethod> {
         .collect()
 }
 
+/// Settings are read on every send and portal page and change rarely: each instance keeps
+/// them for a few seconds. A change made here is seen here at once, elsewhere within that time.
+#[derive(Default)]
+pub(crate) struct SettingsCache(Mutex<HashMap<String, (Instant, OrganisationSettings)>>);
+
+const SETTINGS_TTL: Duration = Duration::from_secs(10);
+
 impl App {
     /// The organisation's settings, or the defaults when none were saved.
     pub(crate) async fn settings(&self, org_id: &str) -> AppResult<OrganisationSettings> {
-        Ok(self
+        if let Some((at, settings)) = self
+            .settings_cache
+            .0
+            .lock()
+            .expect("not poisoned")
+            .get(org_id)
+            && at.elapsed() < SETTINGS_TTL
+        {
+            return Ok(settings.clone());
+        }
+        let settings = self
             .store
             .organisation_settings(org_id)
             .await?
-            .unwrap_or_else(|| default_settings(org_id, self.now())))
+            .unwrap_or_else(|| default_settings(org_id, self.now()));
+        self.settings_cache
+            .0
+            .lock()
+            .expect("not poisoned")
+            .insert(org_id.to_owned(), (Instant::now(), settings.clone()));
+        Ok(settings)
+    }
+
+    /// Saves changed settings; this instance sees them at once.
+    pub(crate) async fn save_settings(&self, settings: &OrganisationSettings) -> AppResult<()> {
+        self.store.save_organisation_settings(settings).await?;
+        self.settings_cache
+            .0
+            .lock()
+            .expect("not poisoned")
+            .remove(&settings.org_id);
+        Ok(())
     }
 
     pub(crate) async fn check_rules(&self, org_id: &str) -> AppResult<CheckRules> {
@@ -217,7 +254,7 @@ impl App {
         settings.sms_hour_cap = hour_cap;
         settings.sms_day_cap = day_cap;
         settings.updated_at = self.now();
-        self.store.save_organisation_settings(&settings).await?;
+        self.save_settings(&settings).await?;
         let detail = serde_json::json!({
             "default_expiry_days": default_days, "max_expiry_days": max_days,
             "detection_level": update.detection_level, "allowed_methods": settings.allowed_methods,

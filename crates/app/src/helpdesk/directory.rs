@@ -68,7 +68,7 @@ impl App {
         let mut settings = self.settings(&admin.org_id).await?;
         settings.helpdesk_address = address.clone();
         settings.updated_at = self.now();
-        self.store.save_organisation_settings(&settings).await?;
+        self.save_settings(&settings).await?;
         self.audit_admin(
             admin,
             "helpdesk.address_set",
