@@ -27,6 +27,17 @@ impl Backend for SqliteStore {
     type Db = Sqlite;
 }
 
+/// While another connection writes, try again after a millisecond, for up to ten seconds.
+/// SQLite's own busy timeout backs off to 100 ms sleeps, so under load a waiting writer
+/// sleeps long after the lock is free: that was the whole tail of the send latency.
+extern "C" fn retry_soon(_: *mut std::ffi::c_void, attempts: std::ffi::c_int) -> std::ffi::c_int {
+    if attempts >= 10_000 {
+        return 0;
+    }
+    std::thread::sleep(Duration::from_millis(1));
+    1
+}
+
 impl SqliteStore {
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)?
@@ -40,6 +51,21 @@ impl SqliteStore {
             .pragma("secure_delete", "ON");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .after_connect(|connection, _| {
+                Box::pin(async move {
+                    let mut handle = connection.lock_handle().await?;
+                    // SAFETY: the handle is this connection's, locked for the call; the
+                    // callback keeps no state.
+                    unsafe {
+                        libsqlite3_sys::sqlite3_busy_handler(
+                            handle.as_raw_handle().as_ptr(),
+                            Some(retry_soon),
+                            std::ptr::null_mut(),
+                        );
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await?;
         Ok(Self { pool })
