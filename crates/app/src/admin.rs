@@ -170,13 +170,7 @@ impl App {
 
     /// Creates an API token for a user; the token is shown once and only its hash is kept.
     pub async fn create_api_token(&self, user_email: &str, label: &str) -> AppResult<Token> {
-        let email =
-            EmailAddress::parse(user_email).map_err(|e| AppError::Invalid(vec![e.to_string()]))?;
-        let user = self
-            .store
-            .user_by_email(email.as_str())
-            .await?
-            .ok_or_else(|| AppError::Invalid(vec![format!("no user '{email}'")]))?;
+        let user = self.user_by_address(user_email).await?;
         let token = Token::generate();
         self.store
             .create_api_token(token.hash().as_bytes(), &user.id, label, self.now())

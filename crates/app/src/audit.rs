@@ -70,8 +70,7 @@ impl App {
         &self,
         org_id: &str,
     ) -> AppResult<Option<ChainReport>> {
-        let heads = self.store.audit_heads().await?;
-        match heads.into_iter().find(|h| h.org_id == org_id) {
+        match self.store.audit_head(org_id).await? {
             Some(head) => Ok(Some(self.chain_report(&head).await?)),
             None => Ok(None),
         }

@@ -157,6 +157,19 @@ impl Visit {
         cookies::csrf_matches(&self.jar, submitted)
     }
 
+    /// After a contact's action: back to the account page (with `query`), or the page
+    /// again with what to fix.
+    async fn after(self, contact: Contact, result: Result<(), AppError>, query: &str) -> Response {
+        match result {
+            Ok(()) => self.back(query),
+            Err(AppError::Invalid(problems)) => {
+                self.account_page(contact, Notice::error(problems.join("; ")))
+                    .await
+            }
+            Err(error) => failure(error),
+        }
+    }
+
     fn back(&self, query: &str) -> Response {
         Redirect::to(&format!("/helpdesk/{}/account{query}", self.org_id)).into_response()
     }
@@ -294,19 +307,12 @@ async fn file_ticket(
         Err(response) => return response,
     };
     let kind = crate::helpdesk::ticket_kind(&form.kind);
-    match visit
+    let result = visit
         .app
         .contact_file_ticket(&contact, kind, &form.subject, &form.message)
         .await
-    {
-        Ok(_) => visit.back(""),
-        Err(AppError::Invalid(problems)) => {
-            visit
-                .account_page(contact, Notice::error(problems.join("; ")))
-                .await
-        }
-        Err(error) => failure(error),
-    }
+        .map(|_| ());
+    visit.after(contact, result, "").await
 }
 
 async fn add_colleague(
@@ -321,19 +327,12 @@ async fn add_colleague(
         Err(response) => return response,
     };
     let role = ContactRole::parse(&form.role).unwrap_or(ContactRole::General);
-    match visit
+    let result = visit
         .app
         .contact_add_colleague(&contact, &form.email, &form.name, role)
         .await
-    {
-        Ok(_) => visit.back("?added=1"),
-        Err(AppError::Invalid(problems)) => {
-            visit
-                .account_page(contact, Notice::error(problems.join("; ")))
-                .await
-        }
-        Err(error) => failure(error),
-    }
+        .map(|_| ());
+    visit.after(contact, result, "?added=1").await
 }
 
 async fn sign_out(

@@ -209,35 +209,16 @@ impl App {
         if name.trim().is_empty() {
             return Err(AppError::Invalid(vec!["the colleague needs a name".into()]));
         }
-        let colleague = Contact {
-            id: new_id(),
-            org_id: contact.org_id.clone(),
-            customer_id: contact.customer_id.clone(),
-            email: email.to_string(),
-            name: name.trim().to_owned(),
-            role: role.as_str().to_owned(),
-            added_by: format!("contact:{}", contact.id),
-            portal_account: 0,
-            deactivated_at: None,
-            created_at: self.now(),
-        };
-        match self.store.create_contact(&colleague).await {
-            Ok(()) => {}
-            Err(zegel_store::StoreError::Conflict) => {
-                return Err(AppError::Invalid(vec![format!(
-                    "{email} is a contact already"
-                )]));
-            }
-            Err(other) => return Err(other.into()),
-        }
-        self.audit(
+        let by = format!("contact:{}", contact.id);
+        self.insert_contact(
             &contact.org_id,
-            &format!("contact:{}", contact.id),
-            "helpdesk.contact_added",
-            &colleague.id,
-            serde_json::json!({"role": colleague.role}),
+            &contact.customer_id,
+            &email,
+            name,
+            role,
+            &by,
+            &by,
         )
-        .await?;
-        Ok(colleague)
+        .await
     }
 }

@@ -183,14 +183,39 @@ impl App {
         let Some(email) = email.filter(|_| problems.is_empty()) else {
             return Err(AppError::Invalid(problems));
         };
+        self.insert_contact(
+            &customer.org_id,
+            &customer.id,
+            &email,
+            name,
+            role,
+            &added_by,
+            &admin.id,
+        )
+        .await
+    }
+
+    /// Stores a new approved contact and audits it as `actor`'s act (an administrator, or a
+    /// general contact adding a colleague).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn insert_contact(
+        &self,
+        org_id: &str,
+        customer_id: &str,
+        email: &EmailAddress,
+        name: &str,
+        role: ContactRole,
+        added_by: &str,
+        actor: &str,
+    ) -> AppResult<Contact> {
         let contact = Contact {
             id: new_id(),
-            org_id: admin.org_id.clone(),
-            customer_id: customer.id.clone(),
+            org_id: org_id.to_owned(),
+            customer_id: customer_id.to_owned(),
             email: email.to_string(),
             name: name.trim().to_owned(),
             role: role.as_str().to_owned(),
-            added_by,
+            added_by: added_by.to_owned(),
             portal_account: 0,
             deactivated_at: None,
             created_at: self.now(),
@@ -204,7 +229,8 @@ impl App {
             }
             Err(other) => return Err(other.into()),
         }
-        self.audit_admin(admin, "helpdesk.contact_added", &contact.id, serde_json::json!({"customer": customer.id, "role": contact.role, "added_by": contact.added_by}))
+        let detail = serde_json::json!({"customer": customer_id, "role": contact.role, "added_by": contact.added_by});
+        self.audit(org_id, actor, "helpdesk.contact_added", &contact.id, detail)
             .await?;
         Ok(contact)
     }

@@ -35,26 +35,8 @@ pub fn routes() -> Router<App> {
         .merge(tickets::routes())
 }
 
-/// A box above a form: `info`, `success` or `error`.
-pub struct Notice {
-    pub kind: &'static str,
-    pub text: String,
-}
-
-impl Notice {
-    pub fn success(text: String) -> Option<Self> {
-        Some(Self {
-            kind: "success",
-            text,
-        })
-    }
-    pub fn error(text: String) -> Option<Self> {
-        Some(Self {
-            kind: "error",
-            text,
-        })
-    }
-}
+/// The box above a form: the portal's, so both faces show notices the same way.
+pub use crate::portal::pages::Notice;
 
 /// What every app page has: language, title, who is signed in, the CSRF token.
 pub struct Frame {
