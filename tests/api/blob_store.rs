@@ -4,7 +4,9 @@
 
 use futures::StreamExt;
 use zegel_blob::{AttachmentWriter, BlobConfig, BlobError, BlobStore, read_attachment};
-use zegel_crypto::{AttachmentKey, CHUNK, DataKey, HEADER, SEALED_CHUNK, SEGMENT_BYTES};
+use zegel_crypto::{
+    AttachmentKey, CHUNK, DataKey, HEADER, SEALED_CHUNK, SEGMENT_BYTES, segment_count, stored_size,
+};
 
 use crate::support::s3;
 
@@ -76,9 +78,16 @@ impl Fixture {
     async fn store(&self, id: &str, data: &[u8], declared: bool) {
         let declared = declared.then_some(data.len() as u64);
         let mut writer = self.writer(id, declared, u64::MAX);
-        // Odd piece sizes, as a network delivers them.
-        for piece in data.chunks(50_001) {
+        // Odd piece sizes, as a network delivers them: smaller and larger than a chunk.
+        let sizes = [50_001, 3 * CHUNK + 7, CHUNK, 1];
+        let mut rest = data;
+        for size in sizes.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (piece, after) = rest.split_at((*size).min(rest.len()));
             writer.write(piece).await.unwrap();
+            rest = after;
         }
         writer.finish().await.unwrap();
         assert!(writer.is_finished());
@@ -125,6 +134,17 @@ async fn round_trips_any_size_and_any_range(kind: Kind) {
             let id = format!("file-{index}-{declared}");
             fixture.store(&id, &plain, declared).await;
             let size = len as u64;
+            // Exactly the sealed segments are stored: no padding, no staging file left.
+            let segments = segment_count(size);
+            assert_eq!(
+                fixture.blobs.stored_segments(&id).await.unwrap() as u64,
+                segments
+            );
+            let mut stored = 0;
+            for segment in 0..segments {
+                stored += fixture.blobs.segment(&id, segment).await.unwrap().len() as u64;
+            }
+            assert_eq!(stored, stored_size(size), "{len} bytes stored");
             let (whole, end) = fixture.read(&id, size, 0..size).await;
             end.unwrap();
             assert!(whole == plain, "{len} bytes, declared {declared}");

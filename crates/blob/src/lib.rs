@@ -7,7 +7,9 @@
 //! [`read_attachment`] decrypts any byte range back into a stream, failing on the first chunk
 //! that was changed, dropped, cut or moved.
 
+mod direct_file;
 mod reader;
+mod segment_buffer;
 mod store;
 mod writer;
 

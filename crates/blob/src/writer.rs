@@ -1,9 +1,14 @@
 //! Encrypting a stream of bytes into stored segments, with constant memory.
 
-use bytes::Bytes;
-use zegel_crypto::{AttachmentKey, CHUNK, SEGMENT_BYTES, SegmentSealer, stored_size};
+use zegel_crypto::{
+    AttachmentKey, CHUNK, HEADER, SEALED_CHUNK, SEGMENT_BYTES, SegmentSealer, stored_size,
+};
 
+use crate::segment_buffer::SegmentBuffer;
 use crate::{BlobError, BlobResult, BlobStore};
+
+/// The stored bytes of one full segment.
+const SEGMENT_STORED: usize = stored_size(SEGMENT_BYTES) as usize;
 
 /// Takes an attachment's bytes in pieces of any size, seals them in 64 KiB chunks and stores
 /// each segment as soon as it is full. An upload can stop after any stored segment and go on
@@ -19,7 +24,7 @@ pub struct AttachmentWriter {
     received: u64,
     segment: u64,
     sealer: SegmentSealer,
-    sealed: Vec<u8>,
+    sealed: SegmentBuffer,
     /// Bytes of the current chunk not yet sealed: it is sealed once it is known not to be the last.
     pending: Vec<u8>,
     /// The previous segment, still being stored while this one is sealed.
@@ -49,8 +54,8 @@ impl AttachmentWriter {
         stored_segments: u64,
     ) -> Self {
         let (sealer, header) = SegmentSealer::new(&key, stored_segments);
-        let mut sealed = Vec::with_capacity(stored_size(SEGMENT_BYTES) as usize);
-        sealed.extend_from_slice(&header);
+        let mut sealed = SegmentBuffer::with_capacity(SEGMENT_STORED);
+        sealed.append(HEADER).copy_from_slice(&header);
         Self {
             blobs: blobs.clone(),
             attachment: attachment.to_owned(),
@@ -107,6 +112,12 @@ impl AttachmentWriter {
             if self.pending.len() == CHUNK {
                 self.seal_pending(false).await?;
             }
+            if self.pending.is_empty() && data.len() > CHUNK {
+                // A whole chunk with more after it: sealed straight from the received bytes.
+                self.seal_whole_chunk(&data[..CHUNK]).await?;
+                data = &data[CHUNK..];
+                continue;
+            }
             let take = (CHUNK - self.pending.len()).min(data.len());
             self.pending.extend_from_slice(&data[..take]);
             data = &data[take..];
@@ -145,13 +156,23 @@ impl AttachmentWriter {
     }
 
     fn sealer_is_empty(&self) -> bool {
-        self.sealed.len() == zegel_crypto::HEADER
+        self.sealed.len() == HEADER
     }
 
     async fn seal_pending(&mut self, last: bool) -> BlobResult<()> {
         self.sealer
-            .seal_chunk(&self.pending, last, &mut self.sealed);
+            .seal_chunk(&self.pending, last, self.sealed.append(SEALED_CHUNK));
         self.pending.clear();
+        self.store_if_full().await
+    }
+
+    async fn seal_whole_chunk(&mut self, plain: &[u8]) -> BlobResult<()> {
+        self.sealer
+            .seal_chunk(plain, false, self.sealed.append(SEALED_CHUNK));
+        self.store_if_full().await
+    }
+
+    async fn store_if_full(&mut self) -> BlobResult<()> {
         if self.sealer.is_full() {
             self.store_segment().await?;
         }
@@ -178,19 +199,19 @@ impl AttachmentWriter {
     /// network and the cipher work at the same time).
     async fn store_segment(&mut self) -> BlobResult<()> {
         self.wait_for_storing().await?;
-        let capacity = self.sealed.capacity();
-        let full = std::mem::replace(&mut self.sealed, Vec::with_capacity(capacity));
+        let full = std::mem::replace(
+            &mut self.sealed,
+            SegmentBuffer::with_capacity(SEGMENT_STORED),
+        );
         let (blobs, attachment, segment) =
             (self.blobs.clone(), self.attachment.clone(), self.segment);
         self.storing = Some(tokio::spawn(async move {
-            blobs
-                .put_segment(&attachment, segment, Bytes::from(full))
-                .await
+            blobs.put_segment(&attachment, segment, full).await
         }));
         self.segment += 1;
         let (sealer, header) = SegmentSealer::new(&self.key, self.segment);
         self.sealer = sealer;
-        self.sealed.extend_from_slice(&header);
+        self.sealed.append(HEADER).copy_from_slice(&header);
         Ok(())
     }
 }

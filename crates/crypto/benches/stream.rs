@@ -20,7 +20,9 @@ fn main() {
         let mut out = header.to_vec();
         for index in 0..SEGMENT_CHUNKS {
             let last = segment + 1 == segments && index + 1 == SEGMENT_CHUNKS;
-            sealer.seal_chunk(&chunk, last, &mut out);
+            let start = out.len();
+            out.resize(start + SEALED_CHUNK, 0);
+            sealer.seal_chunk(&chunk, last, &mut out[start..]);
         }
         stored.push(out);
     }

@@ -13,8 +13,10 @@
 //! 64 KiB; the exact size travels in the sealed metadata.
 
 use aead_stream::{NewStream, StreamBE32, StreamPrimitive};
-use chacha20poly1305::XChaCha20Poly1305;
 use chacha20poly1305::aead::array::Array;
+use chacha20poly1305::aead::inout::InOutBuf;
+use chacha20poly1305::aead::{AeadInOut, KeyInit};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hkdf::Hkdf;
 use sha2::Sha256;
 use zeroize::Zeroizing;
@@ -52,17 +54,21 @@ impl AttachmentKey {
 }
 
 /// How many chunks an attachment of `size` bytes has (an empty one has one padded chunk).
-pub fn chunk_count(size: u64) -> u64 {
-    size.div_ceil(CHUNK as u64).max(1)
+pub const fn chunk_count(size: u64) -> u64 {
+    if size == 0 {
+        1
+    } else {
+        size.div_ceil(CHUNK as u64)
+    }
 }
 
 /// How many segments an attachment of `size` bytes is stored in.
-pub fn segment_count(size: u64) -> u64 {
+pub const fn segment_count(size: u64) -> u64 {
     chunk_count(size).div_ceil(SEGMENT_CHUNKS)
 }
 
 /// The bytes stored for an attachment of `size` bytes: what quotas count.
-pub fn stored_size(size: u64) -> u64 {
+pub const fn stored_size(size: u64) -> u64 {
     chunk_count(size) * SEALED_CHUNK as u64 + segment_count(size) * HEADER as u64
 }
 
@@ -72,10 +78,10 @@ fn position(chunk: u64) -> Result<u32, CryptoError> {
 
 /// Seals the chunks of one segment, numbering them from the segment's place in the attachment.
 pub struct SegmentSealer {
-    stream: StreamBE32<XChaCha20Poly1305>,
+    aead: XChaCha20Poly1305,
+    prefix: [u8; PREFIX],
     next_chunk: u64,
     end_chunk: u64,
-    scratch: Vec<u8>,
 }
 
 impl SegmentSealer {
@@ -87,10 +93,10 @@ impl SegmentSealer {
         header[MAGIC.len()..].copy_from_slice(&prefix);
         let first = segment * SEGMENT_CHUNKS;
         let sealer = Self {
-            stream: key.stream(&prefix),
+            aead: XChaCha20Poly1305::new(&Array::from(*key.0)),
+            prefix,
             next_chunk: first,
             end_chunk: first + SEGMENT_CHUNKS,
-            scratch: Vec::with_capacity(SEALED_CHUNK),
         };
         (sealer, header)
     }
@@ -101,23 +107,41 @@ impl SegmentSealer {
     }
 
     /// Seals the next chunk (at most [`CHUNK`] bytes; the last one is padded to a full chunk)
-    /// and appends it to `out`.
-    pub fn seal_chunk(&mut self, plain: &[u8], last: bool, out: &mut Vec<u8>) {
+    /// into `out`, which holds exactly [`SEALED_CHUNK`] bytes. A full chunk is encrypted
+    /// straight from `plain` into `out`: no copy on the way.
+    pub fn seal_chunk(&mut self, plain: &[u8], last: bool, out: &mut [u8]) {
         assert!(
-            plain.len() <= CHUNK && !self.is_full(),
+            plain.len() <= CHUNK && !self.is_full() && out.len() == SEALED_CHUNK,
             "one chunk at a time"
         );
         assert!(last || plain.len() == CHUNK, "only the last chunk is short");
-        self.scratch.clear();
-        self.scratch.extend_from_slice(plain);
-        self.scratch.resize(CHUNK, 0);
         let position = position(self.next_chunk).expect("attachments stay below 256 TiB");
-        self.stream
-            .encrypt_in_place(position, last, b"", &mut self.scratch)
+        let nonce = stream_nonce(&self.prefix, position, last);
+        let (body, tag) = out.split_at_mut(CHUNK);
+        let buffer = if plain.len() == CHUNK {
+            InOutBuf::new(plain, body).expect("equal lengths")
+        } else {
+            body[..plain.len()].copy_from_slice(plain);
+            body[plain.len()..].fill(0);
+            InOutBuf::from(body)
+        };
+        let sealed_tag = self
+            .aead
+            .encrypt_inout_detached(&nonce, b"", buffer)
             .expect("a 64 KiB chunk always encrypts");
-        out.extend_from_slice(&self.scratch);
+        tag.copy_from_slice(&sealed_tag);
         self.next_chunk += 1;
     }
+}
+
+/// The nonce of STREAM-BE32 (the same as `aead_stream::StreamBE32` builds): the segment's
+/// prefix, the chunk's big-endian position, and the last-chunk flag.
+fn stream_nonce(prefix: &[u8; PREFIX], position: u32, last: bool) -> XNonce {
+    let mut nonce = XNonce::default();
+    nonce[..PREFIX].copy_from_slice(prefix);
+    nonce[PREFIX..PREFIX + 4].copy_from_slice(&position.to_be_bytes());
+    nonce[PREFIX + 4] = u8::from(last);
+    nonce
 }
 
 /// Opens the chunks of one stored segment.
@@ -179,7 +203,9 @@ mod tests {
             for chunk in first..chunks.min(first + SEGMENT_CHUNKS as usize) {
                 let end = ((chunk + 1) * CHUNK).min(data.len());
                 let plain = &data[(chunk * CHUNK).min(data.len())..end];
-                sealer.seal_chunk(plain, chunk + 1 == chunks, &mut out);
+                let start = out.len();
+                out.resize(start + SEALED_CHUNK, 0);
+                sealer.seal_chunk(plain, chunk + 1 == chunks, &mut out[start..]);
             }
             segments.push(out);
         }
