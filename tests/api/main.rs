@@ -13,6 +13,7 @@ mod data_subjects;
 mod detection;
 mod expiry_and_revocation;
 mod gateway;
+mod group_commit;
 mod helpdesk;
 mod jobs;
 mod keys_and_storage;

@@ -3,6 +3,8 @@
 //! finds any record that was changed, removed or put in another place.
 
 use serde::Serialize;
+use std::sync::Arc;
+use zegel_crypto::Keyring;
 use zegel_store::{AuditEvent, NewAuditEvent};
 
 use crate::{App, AppResult};
@@ -52,8 +54,7 @@ impl App {
 
     /// How a record's MAC is made (the key never reaches the store).
     pub(crate) fn audit_mac(&self) -> impl Fn(&NewAuditEvent, i64, &str) -> String + Sync + use<> {
-        let keyring = self.keyring.clone();
-        move |e: &NewAuditEvent, seq: i64, prev: &str| keyring.audit_mac(&canonical(e, seq, prev))
+        mac_with(self.keyring.clone())
     }
 
     /// Checks every organisation's chain.
@@ -170,4 +171,11 @@ fn canonical(event: &NewAuditEvent, seq: i64, prev_mac: &str) -> Vec<u8> {
         prev_mac
     ]))
     .expect("JSON serialises")
+}
+
+/// The MAC of an audit record under the keyring's audit key.
+pub(crate) fn mac_with(
+    keyring: Arc<Keyring>,
+) -> impl Fn(&NewAuditEvent, i64, &str) -> String + Send + Sync + 'static {
+    move |e: &NewAuditEvent, seq: i64, prev: &str| keyring.audit_mac(&canonical(e, seq, prev))
 }

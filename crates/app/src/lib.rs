@@ -20,6 +20,7 @@ mod proof;
 mod protection;
 mod recipients;
 mod send;
+mod send_queue;
 mod sender_actions;
 mod sent;
 mod sms;
@@ -95,6 +96,7 @@ pub struct App {
     codes: CodeHasher,
     /// Wakes the in-process worker when a request enqueued a job, so mail goes out at once.
     pub job_wakeup: Arc<tokio::sync::Notify>,
+    sends: Arc<send_queue::SendQueue>,
 }
 
 impl App {
@@ -108,6 +110,7 @@ impl App {
         public_url: &str,
     ) -> Self {
         let codes = keyring.code_hasher();
+        let sends = Arc::new(send_queue::SendQueue::new(store.clone(), keyring.clone()));
         Self {
             store,
             keyring,
@@ -125,6 +128,7 @@ impl App {
             attempts: AttemptPolicy::default(),
             codes,
             job_wakeup: Arc::new(tokio::sync::Notify::new()),
+            sends,
         }
     }
 

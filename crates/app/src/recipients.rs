@@ -72,6 +72,7 @@ impl App {
             kind: RecipientKind::To,
             check,
             language: None,
+            known,
         };
         Ok((org, plan))
     }

@@ -9,7 +9,9 @@ use zegel_domain::{
     AccessCode, EmailAddress, ExpiryPolicy, Language, MessageState, PhoneNumber, RecipientKind,
     VerificationMethod,
 };
-use zegel_store::{Message, NewDelivery, NewMessage, Organisation, Recipient, User};
+use zegel_store::{
+    Message, MessageToStore, NewDelivery, NewMessage, Organisation, Recipient, User,
+};
 
 use crate::console::CheckRules;
 use crate::jobs::JobPayload;
@@ -115,6 +117,8 @@ pub(crate) struct PlannedRecipient {
     pub kind: RecipientKind,
     pub check: PlannedCheck,
     pub language: Option<Language>,
+    /// The organisation's record of the address when the plan was made, if any.
+    pub known: Option<Recipient>,
 }
 
 /// The identity check decided for one recipient.
@@ -187,7 +191,14 @@ impl App {
         let mut jobs = Vec::new();
         let mut sent = Vec::new();
         for plan in planned {
-            let recipient = self.remember_recipient(&org, sender, &plan, now).await?;
+            // A new address's record is stored with the message, in its transaction.
+            let (recipient_id, new_recipient) = match self
+                .recipient_record(&org, sender, &plan, plan.known.clone(), now)
+                .await?
+            {
+                Remembered::Known(known) => (known.id, None),
+                Remembered::New(new) => (new.id.clone(), Some(new)),
+            };
             let delivery_id = new_id();
             let link_hash = self
                 .keyring
@@ -213,7 +224,8 @@ impl App {
             });
             deliveries.push(NewDelivery {
                 id: delivery_id,
-                recipient_id: recipient.id,
+                recipient_id,
+                new_recipient,
                 kind: plan.kind.as_str().to_owned(),
                 link_hash,
             });
@@ -251,17 +263,16 @@ impl App {
         };
         let detail = serde_json::json!({"recipients": sent.len(), "secure": protection.secure, "expires_at": expires_at, "mailbox_id": request.mailbox_id});
         let event = self.audit_event(&org.id, &sender.id, "message.sent", &id, detail);
-        self.store
-            .create_message(
-                &NewMessage {
+        self.sends
+            .store(MessageToStore {
+                message: NewMessage {
                     message,
                     deliveries,
                     from_draft,
                 },
-                &jobs,
-                &event,
-                &self.audit_mac(),
-            )
+                jobs,
+                audit: event,
+            })
             .await?;
         self.job_wakeup.notify_one();
         tracing::info!(message_id = %id, recipients = sent.len(), "secure message sent");
@@ -342,6 +353,7 @@ impl App {
                         kind,
                         check,
                         language: input.language,
+                        known,
                     }),
                     Err(problem) => problems.push(format!("{place}: {problem}")),
                 }
@@ -359,6 +371,34 @@ impl App {
         plan: &PlannedRecipient,
         now: i64,
     ) -> AppResult<Recipient> {
+        let known = self.store.recipient(&org.id, plan.email.as_str()).await?;
+        match self.recipient_record(org, actor, plan, known, now).await? {
+            Remembered::Known(recipient) => Ok(recipient),
+            Remembered::New(recipient) => match self.store.insert_recipient(&recipient).await {
+                Ok(()) => Ok(recipient),
+                // Another request added this address a moment ago: go on with theirs.
+                Err(zegel_store::StoreError::Conflict) => {
+                    let theirs = self.store.recipient(&org.id, plan.email.as_str()).await?;
+                    match self.recipient_record(org, actor, plan, theirs, now).await? {
+                        Remembered::Known(theirs) => Ok(theirs),
+                        Remembered::New(_) => Err(AppError::Internal("recipient vanished".into())),
+                    }
+                }
+                Err(other) => Err(other.into()),
+            },
+        }
+    }
+
+    /// The organisation's record of this address (`known`), updated to the plan's identity
+    /// check, or a new record for the caller to store.
+    async fn recipient_record(
+        &self,
+        org: &Organisation,
+        actor: &User,
+        plan: &PlannedRecipient,
+        known: Option<Recipient>,
+        now: i64,
+    ) -> AppResult<Remembered> {
         let check = &plan.check;
         let new_hash = check
             .access_code
@@ -367,31 +407,18 @@ impl App {
             .transpose()?;
         let new_phone = check.phone.as_ref().map(|p| p.e164().to_owned());
         let method = check.method.as_str();
-        let mut known = match self.store.recipient(&org.id, plan.email.as_str()).await? {
-            Some(known) => known,
-            None => {
-                let recipient = Recipient {
-                    id: new_id(),
-                    org_id: org.id.clone(),
-                    email: plan.email.to_string(),
-                    verification_method: method.to_owned(),
-                    access_code_hash: new_hash.clone(),
-                    language: plan.language.unwrap_or_default().code().to_owned(),
-                    created_at: now,
-                    phone: new_phone.clone(),
-                    legal_hold_until: None,
-                };
-                match self.store.insert_recipient(&recipient).await {
-                    Ok(()) => return Ok(recipient),
-                    // Another request added this address a moment ago: go on with theirs.
-                    Err(zegel_store::StoreError::Conflict) => self
-                        .store
-                        .recipient(&org.id, plan.email.as_str())
-                        .await?
-                        .ok_or_else(|| AppError::Internal("recipient vanished".into()))?,
-                    Err(other) => return Err(other.into()),
-                }
-            }
+        let Some(mut known) = known else {
+            return Ok(Remembered::New(Recipient {
+                id: new_id(),
+                org_id: org.id.clone(),
+                email: plan.email.to_string(),
+                verification_method: method.to_owned(),
+                access_code_hash: new_hash,
+                language: plan.language.unwrap_or_default().code().to_owned(),
+                created_at: now,
+                phone: new_phone,
+                legal_hold_until: None,
+            }));
         };
         // Keep only what the method needs: no stale codes or numbers.
         let hash = (check.method == VerificationMethod::AccessCode)
@@ -425,8 +452,16 @@ impl App {
             known.access_code_hash = hash;
             known.phone = phone;
         }
-        Ok(known)
+        Ok(Remembered::Known(known))
     }
+}
+
+/// An organisation's record of an address, as a send needs it.
+enum Remembered {
+    /// Stored already (and updated where the plan changed it).
+    Known(Recipient),
+    /// Not stored yet.
+    New(Recipient),
 }
 
 /// Decides the identity check for one recipient from the request, what the organisation

@@ -9,6 +9,9 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("unsupported database URL (expected sqlite:… or postgres://…)")]
     UnsupportedUrl,
+    /// The task that writes batched changes stopped (its runtime is shutting down).
+    #[error("the database writer stopped")]
+    WriterStopped,
 }
 
 impl From<sqlx::Error> for StoreError {

@@ -15,6 +15,7 @@ mod postgres;
 mod records;
 mod sql_admin;
 mod sql_attachments;
+mod sql_batch;
 mod sql_gateway;
 mod sql_helpdesk;
 mod sql_impl;
@@ -94,15 +95,12 @@ pub trait Store:
     ) -> StoreResult<()>;
 
     // Messages and their deliveries.
-    /// Stores a message, its deliveries, the jobs it causes and its audit record in one
-    /// transaction.
-    async fn create_message(
-        &self,
-        message: &NewMessage,
-        jobs: &[NewJob],
-        audit: &NewAuditEvent,
-        mac: AuditMac<'_>,
-    ) -> StoreResult<()>;
+    /// Stores messages, their deliveries (with the records of new addresses), the jobs they
+    /// cause and their audit records in one transaction: all or nothing. Several at once are a
+    /// group commit (one flush to disk for all); a batch that fails is retried one by one so
+    /// each message gets its own answer.
+    async fn create_messages(&self, batch: &[MessageToStore], mac: AuditMac<'_>)
+    -> StoreResult<()>;
     async fn message(&self, id: &str) -> StoreResult<Option<Message>>;
     async fn messages_by_sender(&self, sender_id: &str, limit: i64) -> StoreResult<Vec<Message>>;
     async fn deliveries(&self, message_id: &str) -> StoreResult<Vec<DeliveryView>>;

@@ -9,6 +9,7 @@ use crate::helpdesk::{Contact, ContactSignIn, Customer, Ticket, TicketProfile};
 use crate::records::*;
 use crate::sql_admin::impl_admin_store;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
+use crate::sql_batch::impl_send_batch;
 use crate::sql_gateway::impl_gateway_store;
 use crate::sql_helpdesk::impl_helpdesk_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
@@ -50,6 +51,11 @@ impl_store!(
     lock_org = "SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE",
     claim_job = claim_job_sql!("FOR UPDATE SKIP LOCKED"),
     migrator = sqlx::migrate!("./migrations/postgres"),
+);
+
+impl_send_batch!(
+    store = PostgresStore,
+    lock_org = "SELECT id FROM organisations WHERE id = $1 FOR NO KEY UPDATE"
 );
 
 impl_attachment_store!(

@@ -107,6 +107,9 @@ pub struct DeliveryView {
 pub struct NewDelivery {
     pub id: String,
     pub recipient_id: String,
+    /// The organisation's record of a new address, stored with the message unless the
+    /// address got a record meanwhile (the delivery then goes to that one).
+    pub new_recipient: Option<Recipient>,
     pub kind: String,
     pub link_hash: Vec<u8>,
 }
@@ -117,6 +120,14 @@ pub struct NewMessage {
     pub deliveries: Vec<NewDelivery>,
     /// The message takes over the draft with its id (and its ready attachments).
     pub from_draft: bool,
+}
+
+/// One message of a group commit, with the jobs it causes and its audit record.
+#[derive(Debug, Clone)]
+pub struct MessageToStore {
+    pub message: NewMessage,
+    pub jobs: Vec<NewJob>,
+    pub audit: NewAuditEvent,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

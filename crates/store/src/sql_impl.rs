@@ -181,54 +181,9 @@ macro_rules! impl_store {
                 Ok(())
             }
 
-            async fn create_message(&self, new: &NewMessage, jobs: &[NewJob], audit: &NewAuditEvent, mac: AuditMac<'_>) -> StoreResult<()> {
-                let m = &new.message;
+            async fn create_messages(&self, batch: &[MessageToStore], mac: AuditMac<'_>) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin).await?;
-                sqlx::query("INSERT INTO messages (id, org_id, sender_id, subject_ct, body_ct, wrapped_dek, kek_version, state, created_at, expires_at, secure, mailbox_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
-                    .bind(&m.id)
-                    .bind(&m.org_id)
-                    .bind(&m.sender_id)
-                    .bind(&m.subject_ct)
-                    .bind(&m.body_ct)
-                    .bind(&m.wrapped_dek)
-                    .bind(m.kek_version)
-                    .bind(&m.state)
-                    .bind(m.created_at)
-                    .bind(m.expires_at)
-                    .bind(m.secure)
-                    .bind(&m.mailbox_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for (position, d) in new.deliveries.iter().enumerate() {
-                    sqlx::query("INSERT INTO deliveries (id, message_id, recipient_id, kind, position, link_hash) VALUES ($1, $2, $3, $4, $5, $6)")
-                        .bind(&d.id)
-                        .bind(&m.id)
-                        .bind(&d.recipient_id)
-                        .bind(&d.kind)
-                        .bind(position as i64)
-                        .bind(&d.link_hash)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if new.from_draft {
-                    // The draft becomes this message; sending it twice fails here.
-                    let taken = sqlx::query("DELETE FROM drafts WHERE id = $1 AND sender_id = $2")
-                        .bind(&m.id)
-                        .bind(&m.sender_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    if taken.rows_affected() != 1 {
-                        return Err(StoreError::Conflict);
-                    }
-                    sqlx::query("UPDATE attachments SET state = 'sent' WHERE message_id = $1 AND reply_id IS NULL AND state = 'ready'")
-                        .bind(&m.id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                for job in jobs {
-                    insert_job(&mut *tx, job).await?;
-                }
-                append_audit_in(&mut tx, audit, mac).await?;
+                store_batch_in(&mut tx, batch, mac).await?;
                 tx.commit().await?;
                 Ok(())
             }
@@ -767,42 +722,8 @@ macro_rules! impl_store {
             event: &NewAuditEvent,
             mac: AuditMac<'_>,
         ) -> StoreResult<AuditEvent> {
-            sqlx::query($lock_org).bind(&event.org_id).execute(&mut **tx).await?;
-            let head: Option<(i64, String)> = sqlx::query_as("SELECT seq, mac FROM audit_heads WHERE org_id = $1")
-                .bind(&event.org_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-            let (seq, prev_mac) = head.map_or((1, String::new()), |(seq, mac)| (seq + 1, mac));
-            let record = AuditEvent {
-                org_id: event.org_id.clone(),
-                seq,
-                actor: event.actor.clone(),
-                action: event.action.clone(),
-                subject: event.subject.clone(),
-                detail: event.detail.clone(),
-                created_at: event.created_at,
-                mac: mac(event, seq, &prev_mac),
-                prev_mac,
-            };
-            sqlx::query("INSERT INTO audit_log (org_id, seq, actor, action, subject, detail, created_at, prev_mac, mac) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-                .bind(&record.org_id)
-                .bind(record.seq)
-                .bind(&record.actor)
-                .bind(&record.action)
-                .bind(&record.subject)
-                .bind(&record.detail)
-                .bind(record.created_at)
-                .bind(&record.prev_mac)
-                .bind(&record.mac)
-                .execute(&mut **tx)
-                .await?;
-            sqlx::query("INSERT INTO audit_heads (org_id, seq, mac) VALUES ($1, $2, $3) ON CONFLICT (org_id) DO UPDATE SET seq = $2, mac = $3")
-                .bind(&record.org_id)
-                .bind(record.seq)
-                .bind(&record.mac)
-                .execute(&mut **tx)
-                .await?;
-            Ok(record)
+            let mut records = append_audit_batch_in(tx, &event.org_id, std::iter::once(event), mac).await?;
+            Ok(records.pop().expect("one event, one record"))
         }
 
         async fn insert_challenge<'e, E>(executor: E, c: &Challenge) -> StoreResult<()>

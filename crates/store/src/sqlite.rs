@@ -11,6 +11,7 @@ use crate::helpdesk::{Contact, ContactSignIn, Customer, Ticket, TicketProfile};
 use crate::records::*;
 use crate::sql_admin::impl_admin_store;
 use crate::sql_attachments::{impl_attachment_store, shred_attachments_sql};
+use crate::sql_batch::impl_send_batch;
 use crate::sql_gateway::impl_gateway_store;
 use crate::sql_helpdesk::impl_helpdesk_store;
 use crate::sql_impl::{Backend, claim_job_sql, delivery_view, impl_store};
@@ -90,6 +91,11 @@ impl_store!(
     lock_org = "SELECT id FROM organisations WHERE id = $1",
     claim_job = claim_job_sql!(""),
     migrator = sqlx::migrate!("./migrations/sqlite"),
+);
+
+impl_send_batch!(
+    store = SqliteStore,
+    lock_org = "SELECT id FROM organisations WHERE id = $1"
 );
 
 impl_attachment_store!(
