@@ -1,6 +1,7 @@
 //! Group commit of sent messages, shared by both backends: a batch is written with one
 //! multi-row statement per table instead of a statement per row, so its transaction is short
-//! whatever its size (see `Store::create_messages`).
+//! whatever its size (see `Store::create_messages`). Their text changes with the batch's size,
+//! so they are not kept as prepared statements: they would push the hot ones out of the cache.
 
 macro_rules! impl_send_batch {
     (store = $store:ty, lock_org = $lock_org:literal $(,)?) => {
@@ -30,7 +31,7 @@ macro_rules! impl_send_batch {
                     .push_bind(m.secure)
                     .push_bind(&m.mailbox_id);
             });
-            messages.build().execute(&mut **tx).await?;
+            messages.build().persistent(false).execute(&mut **tx).await?;
 
             let deliveries: Vec<_> = batch
                 .iter()
@@ -52,7 +53,7 @@ macro_rules! impl_send_batch {
                     .push_bind(*position as i64)
                     .push_bind(&d.link_hash);
             });
-            rows.build().execute(&mut **tx).await?;
+            rows.build().persistent(false).execute(&mut **tx).await?;
 
             for item in batch.iter().filter(|item| item.message.from_draft) {
                 take_draft_in(tx, &item.message.message).await?;
@@ -68,7 +69,7 @@ macro_rules! impl_send_batch {
                         .push_bind(0i64)
                         .push_bind(job.run_at);
                 });
-                rows.build().execute(&mut **tx).await?;
+                rows.build().persistent(false).execute(&mut **tx).await?;
             }
 
             // Each organisation's chain once, in a fixed order (no deadlock between batches).
@@ -112,7 +113,7 @@ macro_rules! impl_send_batch {
                     .push_bind(&r.phone);
             });
             rows.push(" ON CONFLICT (org_id, email) DO NOTHING");
-            rows.build().execute(&mut **tx).await?;
+            rows.build().persistent(false).execute(&mut **tx).await?;
             for org in new.chunk_by(|a, b| a.org_id == b.org_id) {
                 let mut query = sqlx::QueryBuilder::<Db>::new("SELECT email, id FROM recipients WHERE org_id = ");
                 query.push_bind(&org[0].org_id).push(" AND email IN (");
@@ -121,7 +122,7 @@ macro_rules! impl_send_batch {
                     list.push_bind(&r.email);
                 }
                 query.push(")");
-                let found: Vec<(String, String)> = query.build_query_as().fetch_all(&mut **tx).await?;
+                let found: Vec<(String, String)> = query.build_query_as().persistent(false).fetch_all(&mut **tx).await?;
                 let found: std::collections::HashMap<String, String> = found.into_iter().collect();
                 for r in org {
                     let id = found.get(&r.email).ok_or(StoreError::Conflict)?.clone();
@@ -194,7 +195,7 @@ macro_rules! impl_send_batch {
                     .push_bind(&record.prev_mac)
                     .push_bind(&record.mac);
             });
-            rows.build().execute(&mut **tx).await?;
+            rows.build().persistent(false).execute(&mut **tx).await?;
             sqlx::query("INSERT INTO audit_heads (org_id, seq, mac) VALUES ($1, $2, $3) ON CONFLICT (org_id) DO UPDATE SET seq = $2, mac = $3")
                 .bind(org_id)
                 .bind(seq)
