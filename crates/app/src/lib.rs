@@ -205,8 +205,11 @@ impl MailSender for CountingMailer {
 }
 
 /// A new random identifier for a row.
+/// A record id: UUIDv7, time-ordered with 74 random bits. New rows land at the end of the
+/// id indexes instead of on a random page each, which keeps the pages a write touches (and a
+/// checkpoint must copy) few at millions of messages. Ids are not secrets: links and codes are.
 fn new_id() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Uuid::now_v7().to_string()
 }
 
 /// The id of a reply about to be written, so its files can be uploaded first.
