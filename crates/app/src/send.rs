@@ -190,10 +190,11 @@ impl App {
         let mut deliveries = Vec::new();
         let mut jobs = Vec::new();
         let mut sent = Vec::new();
-        for plan in planned {
+        for mut plan in planned {
             // A new address's record is stored with the message, in its transaction.
+            let known = plan.known.take();
             let (recipient_id, new_recipient) = match self
-                .recipient_record(&org, sender, &plan, plan.known.clone(), now)
+                .recipient_record(&org, sender, &plan, known, now)
                 .await?
             {
                 Remembered::Known(known) => (known.id, None),

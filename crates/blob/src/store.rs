@@ -31,7 +31,6 @@ pub enum BlobConfig {
 #[derive(Clone)]
 pub struct BlobStore {
     objects: Arc<dyn ObjectStore>,
-    kind: &'static str,
     /// The directory of a local store: segments are written there directly (see
     /// `direct_file`); everything else goes through `objects`.
     local_dir: Option<Arc<std::path::PathBuf>>,
@@ -46,7 +45,6 @@ impl BlobStore {
                 })?;
                 Ok(Self {
                     objects: Arc::new(LocalFileSystem::new_with_prefix(dir)?),
-                    kind: "local",
                     local_dir: Some(Arc::new(dir.canonicalize().map_err(|e| {
                         BlobError::Config(format!("cannot open {}: {e}", dir.display()))
                     })?)),
@@ -72,7 +70,6 @@ impl BlobStore {
                 }
                 Ok(Self {
                     objects: Arc::new(builder.build()?),
-                    kind: "s3",
                     local_dir: None,
                 })
             }
@@ -81,7 +78,16 @@ impl BlobStore {
 
     /// `local` or `s3`, for logs and `/readyz`.
     pub fn kind(&self) -> &'static str {
-        self.kind
+        if self.local_dir.is_some() {
+            "local"
+        } else {
+            "s3"
+        }
+    }
+
+    /// Where an object of the local store lives on disk; `None` for S3.
+    fn local_file(&self, path: &Path) -> Option<std::path::PathBuf> {
+        self.local_dir.as_ref().map(|dir| dir.join(path.as_ref()))
     }
 
     fn segment_path(attachment: &str, segment: u64) -> Path {
@@ -95,9 +101,8 @@ impl BlobStore {
         mut bytes: SegmentBuffer,
     ) -> BlobResult<()> {
         let path = Self::segment_path(attachment, segment);
-        match &self.local_dir {
-            Some(dir) => {
-                let file = dir.join(path.as_ref());
+        match self.local_file(&path) {
+            Some(file) => {
                 on_local_disk(move || direct_file::write_segment(&file, &mut bytes)).await
             }
             None => {
@@ -116,11 +121,8 @@ impl BlobStore {
     ) -> BlobResult<Bytes> {
         let wanted = range.end - range.start;
         let path = Self::segment_path(attachment, segment);
-        let bytes = match &self.local_dir {
-            Some(dir) => {
-                let file = dir.join(path.as_ref());
-                on_local_disk(move || direct_file::read_range(&file, range)).await?
-            }
+        let bytes = match self.local_file(&path) {
+            Some(file) => on_local_disk(move || direct_file::read_range(&file, range)).await?,
             None => self.objects.get_range(&path, range).await?,
         };
         // A cut object answers with fewer bytes than asked.
